@@ -70,7 +70,7 @@ function Utf8Decoder(label, options) {
 
 function bytesOf(input) {
   if (input === undefined || input === null) return new Uint8Array(0);
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (Object.prototype.toString.call(input) === '[object ArrayBuffer]') return new Uint8Array(input); // any realm's
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   throw new TypeError('TextDecoder.decode: expected an ArrayBuffer or a view of one');
 }

@@ -1,0 +1,79 @@
+'use strict';
+// Bad configuration fails at createSession with a CONFIG error naming the field.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { withMiniProgram } = require('../support/app');
+
+test('each bad option is a CONFIG error that names it', withMiniProgram(async (mp) => {
+  const { createSession, LoginError } = mp.app.mpLogin;
+  const base = { baseUrl: mp.server.url };
+  const cases = [
+    [undefined, /options/],
+    [{}, /baseUrl/],
+    [{ baseUrl: 'api.example.com' }, /baseUrl.*absolute/],
+    [{ baseUrl: 'ftp://example.com' }, /baseUrl/],
+    [{ ...base, colour: 'red' }, /unknown option `colour`/],
+    [{ ...base, allowedOrigins: 'https://a.com' }, /allowedOrigins/],
+    [{ ...base, allowedOrigins: ['nope'] }, /allowedOrigins\[0\]/],
+    [{ ...base, login: { url: '/login', tokenpath: 'x' } }, /login\.tokenpath/],
+    [{ ...base, login: { method: 'FETCH' } }, /login\.method/],
+    [{ ...base, login: {}, exchange: async () => ({}) }, /not both/],
+    [{ ...base, exchange: 'yes' }, /exchange/],
+    [{ ...base, tokenHeader: '' }, /tokenHeader/],
+    [{ ...base, tokenScheme: null }, /tokenScheme/],
+    [{ ...base, tokenQuery: 5 }, /tokenQuery/],
+    [{ ...base, storageKey: '' }, /storageKey/],
+    [{ ...base, leewaySeconds: -1 }, /leewaySeconds/],
+    [{ ...base, leewaySeconds: '60' }, /leewaySeconds/],
+    [{ ...base, checkSession: 'yes' }, /checkSession/],
+    [{ ...base, verify: '/verify' }, /verify/],
+    [{ ...base, verify: { url: '/v', body: 1 } }, /verify\.body/],
+    [{ ...base, unauthorized: 401 }, /unauthorized/],
+    [{ ...base, unauthorized: [401, 'x'] }, /unauthorized/],
+    [{ ...base, isUnauthorized: true }, /isUnauthorized/],
+    [{ ...base, maxRelogins: 1.5 }, /maxRelogins/],
+    [{ ...base, maxRelogins: 100 }, /maxRelogins/],
+    [{ ...base, platform: {} }, /platform\.login/],
+    [{ ...base, now: 123 }, /now/]
+  ];
+  for (const [options, message] of cases) {
+    assert.throws(() => createSession(options), (error) => {
+      assert.ok(error instanceof LoginError, 'not a LoginError for ' + message);
+      assert.equal(error.code, 'CONFIG');
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+}));
+
+test('session.on refuses unknown events and non-functions; its unsubscribe works', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  assert.throws(() => session.on('states', () => {}), { code: 'CONFIG' });
+  assert.throws(() => session.on('state', 'x'), { code: 'CONFIG' });
+  const seen = [];
+  const off = session.on('login', () => seen.push('login'));
+  await session.start();
+  off();
+  await session.logout();
+  await session.start();
+  assert.deepEqual(seen, ['login']);
+}));
+
+test('a request without a url rejects with CONFIG', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  await assert.rejects(session.request({}), { code: 'CONFIG' });
+  await assert.rejects(session.request(null), { code: 'CONFIG' });
+}));
+
+test('a listener that throws does not stop the session', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  const original = console.error;
+  console.error = () => {};
+  try {
+    session.on('state', () => { throw new Error('listener bug'); });
+    const response = await session.request({ url: '/api/a' });
+    assert.equal(response.statusCode, 200);
+  } finally {
+    console.error = original;
+  }
+}));

@@ -1,0 +1,93 @@
+'use strict';
+// The package loads where a phone would load it: in the sandbox, through WXWebAssembly, with no
+// WebAssembly/TextEncoder/TextDecoder globals, and strings cross Rust intact.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { miniProgram } = require('../support/app');
+const { createSandbox, miniprogramRoot, wxWebAssembly } = require('../support/sandbox');
+const { createFakeWx } = require('../support/fake-wx');
+const { WeChatBackend } = require('../support/wechat');
+
+test('the package loads in a sandbox without WebAssembly, TextEncoder or TextDecoder, from the .wasm.br', async () => {
+  const mp = await miniProgram();
+  try {
+    const { sandbox, createSession } = mp.app;
+    assert.equal(sandbox.run('typeof WebAssembly + typeof TextEncoder + typeof TextDecoder'), 'undefinedundefinedundefined');
+    const session = createSession();
+    await session.start();
+    assert.equal(session.state, 'authenticated');
+    assert.deepEqual(sandbox.wasm.loaded, ['/miniprogram_npm/mp-login/mp_login_bg.wasm.br']);
+  } finally {
+    await mp.close();
+  }
+});
+
+test('non-ASCII strings and a 100 KB string round-trip through Rust and the UTF-8 shim', async () => {
+  const mp = await miniProgram();
+  try {
+    const big = '令牌🔑'.repeat(100 * 1024 / 10) + 'é';
+    for (const token of ['中文令牌', 'emoji-😀-👩‍👩‍👧', big]) {
+      mp.server.knobs.loginBody = () => ({ token, expires_in: 7200 });
+      const session = mp.launch().createSession({ storageKey: 'k' + token.length });
+      await session.start();
+      assert.equal(session.token, token);
+      assert.equal(mp.storage.has('k' + token.length), true);
+      assert.equal(JSON.parse(mp.storage.get('k' + token.length)).token, token);
+    }
+  } finally {
+    await mp.close();
+  }
+});
+
+test('calls made before the wasm is ready wait for it instead of failing', async () => {
+  const mp = await miniProgram();
+  try {
+    const session = mp.app.createSession();
+    assert.equal(session.state, 'no-token');
+    assert.equal(session.token, null);
+    const [response] = await Promise.all([session.request({ url: '/api/me' }), session.start()]);
+    assert.equal(response.statusCode, 200);
+  } finally {
+    await mp.close();
+  }
+});
+
+test('a WXWebAssembly that resolves the bare instance works as well as {instance, module}', async () => {
+  const mp = await miniProgram();
+  try {
+    const root = mp.app.sandbox.root;
+    const app = mp.launch({ WXWebAssembly: wxWebAssembly(root, { bareInstance: true }) });
+    const session = app.createSession();
+    await session.start();
+    assert.equal(session.state, 'authenticated');
+  } finally {
+    await mp.close();
+  }
+});
+
+test('base library 2.13 (no .br support) falls back to the plain .wasm', async () => {
+  const mp = await miniProgram();
+  try {
+    const wasm = wxWebAssembly(mp.app.sandbox.root, { brotli: false });
+    const session = mp.launch({ WXWebAssembly: wasm }).createSession();
+    await session.start();
+    assert.deepEqual(wasm.loaded, ['/miniprogram_npm/mp-login/mp_login_bg.wasm']);
+  } finally {
+    await mp.close();
+  }
+});
+
+test('without any wasm runtime every call rejects UNSUPPORTED naming base library 2.13.0', async () => {
+  const { wx } = createFakeWx({ backend: new WeChatBackend() });
+  const sandbox = createSandbox({ root: miniprogramRoot(), wx, WXWebAssembly: null });
+  const { createSession, LoginError } = sandbox.require('mp-login');
+  const session = createSession({ baseUrl: 'https://api.example.com' });
+  for (const call of [() => session.start(), () => session.request({ url: '/x' }), () => session.ensureLogin()]) {
+    await assert.rejects(call(), (error) => {
+      assert.ok(error instanceof LoginError);
+      assert.equal(error.code, 'UNSUPPORTED');
+      assert.match(error.message, /2\.13\.0/);
+      return true;
+    });
+  }
+});

@@ -1,0 +1,109 @@
+'use strict';
+// Concurrent callers share ONE login, a code is exchanged exactly once, and when the login
+// fails every waiting caller hears about it.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { withMiniProgram } = require('../support/app');
+
+const apiRequests = (mp) => mp.server.log.requests.filter((r) => r.path.startsWith('/api/'));
+
+test('twenty requests with no token cause one wx.login, one exchange and twenty successes', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => session.request({ url: '/api/item/' + i })));
+  assert.equal(mp.app.control.loginCalls, 1);
+  assert.equal(mp.server.log.logins, 1);
+  assert.deepEqual(responses.map((r) => r.statusCode), Array(20).fill(200));
+  assert.equal(new Set(apiRequests(mp).map((r) => r.token)).size, 1);
+  assert.equal(mp.backend.reusedCodes, 0);
+}));
+
+test('start(), ensureLogin() and requests issued together share the same login', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  await Promise.all([session.start(), session.ensureLogin(), session.start(), session.request({ url: '/api/a' })]);
+  await session.start();
+  assert.equal(mp.app.control.loginCalls, 1);
+  assert.equal(mp.server.log.logins, 1);
+}));
+
+test('when the login endpoint is down, every caller rejects and only one attempt was made', withMiniProgram(async (mp) => {
+  mp.server.knobs.loginStatus = 500;
+  const session = mp.app.createSession();
+  const results = await Promise.allSettled(Array.from({ length: 10 }, () => session.request({ url: '/api/a' })));
+  assert.ok(results.every((r) => r.status === 'rejected' && r.reason.code === 'EXCHANGE_FAILED'));
+  assert.match(results[0].reason.message, /HTTP 500/);
+  assert.equal(mp.server.log.loginAttempts, 1);
+  assert.equal(session.state, 'no-token');
+  mp.server.knobs.loginStatus = 200;
+  const response = await session.request({ url: '/api/a' });
+  assert.equal(response.statusCode, 200);
+  assert.equal(mp.server.log.loginAttempts, 2);
+}));
+
+test('a wx.login failure rejects every waiting caller with LOGIN_FAILED and the platform message', withMiniProgram(async (mp) => {
+  mp.app.control.loginFail = '请求超时。';
+  const session = mp.app.createSession();
+  const errors = [];
+  session.on('error', (error) => errors.push(error.code));
+  const results = await Promise.allSettled([session.start(), session.request({ url: '/api/a' })]);
+  for (const result of results) {
+    assert.equal(result.reason.code, 'LOGIN_FAILED');
+    assert.match(result.reason.message, /login:fail 请求超时。/);
+  }
+  assert.deepEqual(errors, ['LOGIN_FAILED']);
+  assert.equal(mp.server.log.loginAttempts, 0);
+}));
+
+test('wx.login succeeding with an empty code is a LOGIN_FAILED, and nothing is exchanged', withMiniProgram(async (mp) => {
+  mp.app.control.emptyCode = true;
+  const session = mp.app.createSession();
+  await assert.rejects(session.start(), { code: 'LOGIN_FAILED' });
+  assert.equal(mp.server.log.loginAttempts, 0);
+}));
+
+test('the login request carries the code and never a token', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  await session.start();
+  mp.server.revokeAll();
+  await session.request({ url: '/api/a' });
+  const logins = mp.app.control.requests.filter((r) => r.url.endsWith('/login'));
+  assert.equal(logins.length, 2);
+  for (const login of logins) {
+    assert.deepEqual(Object.keys(login.header).map((k) => k.toLowerCase()), ['content-type']);
+  }
+}));
+
+test('a login response carrying session_key warns, and session_key is neither stored nor exposed', withMiniProgram(async (mp) => {
+  mp.server.knobs.sendSessionKey = true;
+  const session = mp.app.createSession();
+  const warnings = [];
+  session.on('warning', (message) => warnings.push(message));
+  await session.start();
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /session_key/);
+  const stored = JSON.parse(mp.storage.get('mp-login:session'));
+  assert.deepEqual(Object.keys(stored).sort(), ['createTime', 'expires_in', 'token']);
+}));
+
+test('malformed login answers are EXCHANGE_FAILED with a message naming the problem', withMiniProgram(async (mp) => {
+  const bodies = [
+    [{ token: 12345, expires_in: 7200 }, /token must be a string, got number/],
+    [{ token: null, expires_in: 7200 }, /token must be a string, got missing/],
+    [{ token: { value: 'x' }, expires_in: 7200 }, /token must be a string, got object/],
+    [{ token: '', expires_in: 7200 }, /empty string/],
+    [{ token: 'ok', expires_in: -5 }, /expires_in/],
+    [{ token: 'ok', expires_in: 0 }, /expires_in/],
+    [{ token: 'ok', expires_in: '7200' }, /expires_in must be a number of seconds, got string/],
+    [{ token: 'ok', expires_in: 1e20 }, /expires_in/],
+    ['not json at all', /string body instead of a JSON object/]
+  ];
+  for (const [body, message] of bodies) {
+    mp.server.knobs.loginBody = () => body;
+    const session = mp.launch().createSession();
+    await assert.rejects(session.start(), (error) => {
+      assert.equal(error.code, 'EXCHANGE_FAILED', JSON.stringify(body));
+      assert.match(error.message, message);
+      return true;
+    });
+    assert.equal(session.token, null);
+  }
+}));

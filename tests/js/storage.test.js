@@ -1,0 +1,79 @@
+'use strict';
+// One storage key holds {token, createTime, expires_in}; whatever else is there counts as no
+// token; a storage that throws costs an 'error' event, never the session.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { withMiniProgram } = require('../support/app');
+
+const KEY = 'mp-login:session';
+
+test('a cold start reuses the stored token: no wx.login, one checkSession', withMiniProgram(async (mp) => {
+  const first = mp.app.createSession();
+  await first.start();
+  const token = first.token;
+  const app = mp.launch();
+  const second = app.createSession();
+  await Promise.all([second.start(), second.start()]);
+  await second.start();
+  const response = await second.request({ url: '/api/a' });
+  assert.equal(response.data.token, token);
+  assert.equal(app.control.loginCalls, 0);
+  assert.equal(app.control.checkSessionCalls, 1);
+}));
+
+test('garbage, wrong types, "" and half-written records restore as no token and are overwritten', withMiniProgram(async (mp) => {
+  const garbage = ['', 'a string', 42, null, [], { token: 'x' }, { token: 'x', createTime: 'yesterday', expires_in: 7200 },
+    { token: 7, createTime: 1, expires_in: 7200 }, { token: '', createTime: Date.now() / 1000, expires_in: 7200 },
+    { token: 'x', createTime: Date.now() / 1000, expires_in: -1 }, 'x'.repeat(1024 * 1024 - 10)];
+  for (const value of garbage) {
+    mp.storage.set(KEY, JSON.stringify(value));
+    const app = mp.launch();
+    const session = app.createSession();
+    await session.start();
+    assert.equal(app.control.loginCalls, 1, 'trusted ' + JSON.stringify(value).slice(0, 60));
+    const stored = JSON.parse(mp.storage.get(KEY));
+    assert.equal(stored.token, session.token);
+    assert.equal(typeof stored.createTime, 'number');
+  }
+}));
+
+test('a throwing setStorageSync is a STORAGE error event; the session keeps working in memory', withMiniProgram(async (mp) => {
+  mp.app.control.storageThrows = true;
+  const session = mp.app.createSession();
+  const errors = [];
+  session.on('error', (error) => errors.push(error));
+  const response = await session.request({ url: '/api/a' });
+  assert.equal(response.statusCode, 200);
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0].code, 'STORAGE');
+  assert.match(errors[0].message, /setStorageSync:fail/);
+  assert.equal(mp.storage.has(KEY), false);
+  assert.equal(session.state, 'authenticated');
+}));
+
+test('logout clears memory and storage and announces it; the next request logs in again', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  await session.start();
+  const events = [];
+  session.on('logout', () => events.push('logout'));
+  session.on('state', (state) => events.push(state));
+  await session.logout();
+  assert.equal(session.state, 'no-token');
+  assert.equal(session.token, null);
+  assert.equal(mp.storage.has(KEY), false);
+  assert.deepEqual(events, ['no-token', 'logout']);
+  await session.request({ url: '/api/a' });
+  assert.equal(mp.server.log.logins, 2);
+}));
+
+test('logout while a login is running rejects the waiting requests with LOGGED_OUT', withMiniProgram(async (mp) => {
+  mp.server.knobs.loginDelayMs = 200;
+  const session = mp.app.createSession();
+  const waiting = session.request({ url: '/api/a' });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await session.logout();
+  await assert.rejects(waiting, { code: 'LOGGED_OUT' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(session.state, 'no-token', 'the late login answer was applied after logout');
+  assert.equal(mp.storage.has(KEY), false);
+}));

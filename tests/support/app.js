@@ -1,0 +1,51 @@
+'use strict';
+// One mini program under test: a real server, the fake wx over real HTTP, and the built package
+// loaded in the sandbox. `launch()` starts the app again on the same storage (a cold start).
+
+const { WeChatBackend } = require('./wechat');
+const { createFakeWx } = require('./fake-wx');
+const { createSandbox, miniprogramRoot } = require('./sandbox');
+const { startServer } = require('./server');
+
+// `now`: one clock for the server, WeChat and (when a test passes it on) the session.
+async function miniProgram({ now = Date.now } = {}) {
+  const backend = new WeChatBackend({ now });
+  const server = await startServer({ backend, now });
+  const storage = new Map();
+  const root = miniprogramRoot();
+  let current = null;
+
+  function launch(sandboxOptions = {}) {
+    const fake = createFakeWx({ backend, storage });
+    const sandbox = createSandbox(Object.assign({ root, wx: fake.wx }, sandboxOptions));
+    const mpLogin = sandbox.require('mp-login');
+    current = { wx: fake.wx, control: fake.control, sandbox, mpLogin };
+    // A session for this launch, with the test server as baseUrl unless told otherwise.
+    current.createSession = (options = {}) => mpLogin.createSession(Object.assign({ baseUrl: server.url }, options));
+    return current;
+  }
+
+  launch();
+  return {
+    backend,
+    server,
+    storage,
+    launch,
+    get app() { return current; },
+    close: () => server.close()
+  };
+}
+
+// Runs `scenario(mp)` against a fresh mini program and always shuts its server down.
+function withMiniProgram(scenario, options) {
+  return async () => {
+    const mp = await miniProgram(options);
+    try {
+      await scenario(mp);
+    } finally {
+      await mp.close();
+    }
+  };
+}
+
+module.exports = { miniProgram, withMiniProgram };
