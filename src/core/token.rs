@@ -67,13 +67,15 @@ impl Token {
 }
 
 /// `expires_in`: absent means "no local expiry"; anything present must be a sane number.
+/// (Messages avoid printing the float: the float formatter would double the wasm's size.)
 pub(crate) fn lifetime(expires_in: Raw) -> Result<Option<f64>, String> {
     match expires_in {
         Raw::Missing => Ok(None),
         Raw::Number(s) if s > 0.0 && s <= MAX_EXPIRES_IN_S => Ok(Some(s)),
-        Raw::Number(s) => Err(format!(
-            "expires_in must be between 0 and {MAX_EXPIRES_IN_S} seconds, got {s}"
-        )),
+        Raw::Number(s) if s > MAX_EXPIRES_IN_S => Err(
+            "expires_in is more than ten years: a date or milliseconds instead of seconds?".into(),
+        ),
+        Raw::Number(s) if !s.is_nan() => Err("expires_in must be more than 0 seconds".into()),
         other => Err(format!("expires_in must be a number of seconds, got {}", other.kind())),
     }
 }
