@@ -59,7 +59,7 @@ Session.prototype.request = function (options) {
 };
 
 Session.prototype.logout = function () {
-  return this._withCore(function (core) { core.logout(); });
+  return Promise.resolve(this._withCore(function (core) { core.logout(); }));
 };
 
 Session.prototype.on = function (event, listener) {

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const { miniProgram } = require('../support/app');
 const { createSandbox, miniprogramRoot, wxWebAssembly } = require('../support/sandbox');
 const { createFakeWx } = require('../support/fake-wx');
-const { WeChatBackend } = require('../support/wechat');
+const { WeChatStandIn } = require('../../miniprogram-demo/server/wechat');
 
 test('the package loads in a sandbox without WebAssembly, TextEncoder or TextDecoder, from the .wasm.br', async () => {
   const mp = await miniProgram();
@@ -78,7 +78,7 @@ test('base library 2.13 (no .br support) falls back to the plain .wasm', async (
 });
 
 test('without any wasm runtime every call rejects UNSUPPORTED naming base library 2.13.0', async () => {
-  const { wx } = createFakeWx({ backend: new WeChatBackend() });
+  const { wx } = createFakeWx({ backend: new WeChatStandIn() });
   const sandbox = createSandbox({ root: miniprogramRoot(), wx, WXWebAssembly: null });
   const { createSession, LoginError } = sandbox.require('mp-login');
   const session = createSession({ baseUrl: 'https://api.example.com' });

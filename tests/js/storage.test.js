@@ -57,7 +57,9 @@ test('logout clears memory and storage and announces it; the next request logs i
   const events = [];
   session.on('logout', () => events.push('logout'));
   session.on('state', (state) => events.push(state));
-  await session.logout();
+  const done = session.logout();
+  assert.equal(typeof done.then, 'function', 'logout must return a Promise');
+  await done;
   assert.equal(session.state, 'no-token');
   assert.equal(session.token, null);
   assert.equal(mp.storage.has(KEY), false);

@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { withMiniProgram } = require('../support/app');
 const { startServer } = require('../support/server');
-const { WeChatBackend } = require('../support/wechat');
+const { WeChatStandIn } = require('../../miniprogram-demo/server/wechat');
 
 function sentTokens(control) {
   return control.requests.map((r) => {
@@ -15,7 +15,7 @@ function sentTokens(control) {
 }
 
 test('the token never goes to a foreign origin, and goes to allowedOrigins', withMiniProgram(async (mp) => {
-  const foreign = await startServer({ backend: new WeChatBackend() });
+  const foreign = await startServer({ backend: new WeChatStandIn() });
   try {
     const session = mp.app.createSession();
     await session.start();

@@ -2,14 +2,14 @@
 // One mini program under test: a real server, the fake wx over real HTTP, and the built package
 // loaded in the sandbox. `launch()` starts the app again on the same storage (a cold start).
 
-const { WeChatBackend } = require('./wechat');
+const { WeChatStandIn } = require('../../miniprogram-demo/server/wechat');
 const { createFakeWx } = require('./fake-wx');
 const { createSandbox, miniprogramRoot } = require('./sandbox');
 const { startServer } = require('./server');
 
 // `now`: one clock for the server, WeChat and (when a test passes it on) the session.
 async function miniProgram({ now = Date.now } = {}) {
-  const backend = new WeChatBackend({ now });
+  const backend = new WeChatStandIn({ now });
   const server = await startServer({ backend, now });
   const storage = new Map();
   const root = miniprogramRoot();

@@ -68,7 +68,8 @@ function responseHeader(raw) {
   return header;
 }
 
-function createFakeWx({ backend, storage = new Map() } = {}) {
+// `ext`: what wx.getExtConfigSync() returns (ext.json's "ext"), {} by default.
+function createFakeWx({ backend, storage = new Map(), ext = {} } = {}) {
   const control = {
     loginCalls: 0,
     checkSessionCalls: 0,
@@ -171,7 +172,8 @@ function createFakeWx({ backend, storage = new Map() } = {}) {
     storage.delete(key);
   }
 
-  const wx = { login, checkSession, request, getStorageSync, setStorageSync, removeStorageSync };
+  const getExtConfigSync = () => JSON.parse(JSON.stringify(ext));
+  const wx = { login, checkSession, request, getStorageSync, setStorageSync, removeStorageSync, getExtConfigSync };
   return { wx, control, storage };
 }
 

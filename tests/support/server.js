@@ -54,7 +54,7 @@ async function startServer({ backend, now = Date.now } = {}) {
     let code;
     try { code = JSON.parse(body).code; } catch (e) { return send(res, 400, { errcode: 41008, errmsg: 'missing code' }); }
     if (typeof code !== 'string' || !code) return send(res, 400, { errcode: 41008, errmsg: 'missing code' });
-    const session = backend.redeem(code);
+    const session = backend.redeem({ appid: backend.appid, secret: backend.secret, js_code: code, grant_type: 'authorization_code' });
     if (session.errcode) return send(res, 400, session);
     log.logins++;
     const { token, expiresIn } = issue();
