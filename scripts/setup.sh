@@ -60,10 +60,11 @@ debian_present() {
   [ -x /usr/bin/cargo ] && [ -d /usr/lib/rustlib/src/rust/library ] && command -v wasm-ld-22 >/dev/null
 }
 
+# MP_LOGIN_TOOLCHAIN=debian skips rustup (reproducible builds on this machine kind).
 if ! have_toolchain; then
   if debian_present; then
     use_debian
-  elif ! try_rustup; then
+  elif [ "${MP_LOGIN_TOOLCHAIN:-}" = debian ] || ! try_rustup; then
     install_debian
   fi
   have_toolchain || { say "no usable Rust toolchain after install"; exit 1; }
@@ -72,11 +73,17 @@ fi
 WASM_BINDGEN_VERSION=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p}' Cargo.lock)
 [ -n "$WASM_BINDGEN_VERSION" ] || { say "Cargo.lock names no wasm-bindgen version"; exit 1; }
 bindgen_root="$TOOLS_DIR/wasm-bindgen-$WASM_BINDGEN_VERSION"
+install_bindgen() { # $1: the cargo to build it with (a host tool: any working cargo will do)
+  "$1" install -q wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --root "$bindgen_root"
+}
 if ! "$bindgen_root/bin/wasm-bindgen" --version 2>/dev/null | grep -qF " $WASM_BINDGEN_VERSION"; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes, once)"
-  # Not --locked: the registry here lacks one of the CLI's pinned transitive versions.
-  ( . "$TOOLS_DIR/toolchain" && "$CARGO" install -q wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" \
-      --root "$bindgen_root" )
+  # Not --locked: the registry here lacks one of the CLI's pinned transitive versions. The
+  # default cargo goes first: rustup's nightly cargo of 2026-05 fails to resolve the CLI's
+  # dependencies against this registry, where stable and Debian's cargo succeed.
+  if ! { command -v cargo >/dev/null && install_bindgen cargo; }; then
+    ( . "$TOOLS_DIR/toolchain" && export RUSTC RUSTDOC && install_bindgen "$CARGO" )
+  fi
 fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

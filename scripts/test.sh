@@ -12,4 +12,5 @@ echo "== cargo test (wasm32 under wasm-bindgen-test, in Node)"
 # std each time the flags switch.
 CARGO_TARGET_DIR=target/wasm-test "$CARGO" test "${WASM_CARGO_FLAGS[@]}"
 echo "== node --test"
+node scripts/demo-npm.js   # the demo story tests load the package from miniprogram_npm/
 node --test tests/js/

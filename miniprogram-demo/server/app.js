@@ -39,15 +39,16 @@ function readJson(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
+    // Past the limit the rest is read and dropped rather than the socket destroyed: a client
+    // still uploading would see a reset instead of the 413. `Connection: close` ends it after.
     req.on('data', (chunk) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, { errcode: 413, errmsg: `body larger than ${MAX_BODY_BYTES} bytes` }));
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else reject(new HttpError(413, { errcode: 413, errmsg: `body larger than ${MAX_BODY_BYTES} bytes` }));
     });
     req.on('error', reject);
     req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return;
       const text = Buffer.concat(chunks).toString('utf8');
       if (!text) return resolve({});
       try {
@@ -156,7 +157,9 @@ function createDemoServer({
       body = error instanceof HttpError ? error.body : { error: 'internal error' };
     }
     if (res.destroyed) return;
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+    const headers = { 'Content-Type': 'application/json; charset=utf-8' };
+    if (status === 413) headers.Connection = 'close';
+    res.writeHead(status, headers);
     res.end(JSON.stringify(body));
     if (url.pathname !== '/sns/jscode2session') {
       onRequest({ method: req.method, path: url.pathname, status, body, token: tokenFrom(req, url) });
