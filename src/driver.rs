@@ -125,7 +125,7 @@ impl Driver {
                     machine.handle_verified(check, verdict, now);
                 })
             }
-            Action::Send { id, token } => self.send(id, &token),
+            Action::Send { id, attempt, token } => self.send(id, attempt, &token),
             Action::Resolve { id } => {
                 let caller = self.callers.borrow_mut().remove(&id);
                 if let Some(caller) = caller {
@@ -142,7 +142,7 @@ impl Driver {
         }
     }
 
-    fn send(self: &Rc<Self>, id: RequestId, token: &str) {
+    fn send(self: &Rc<Self>, id: RequestId, attempt: u32, token: &str) {
         let options = match self.callers.borrow().get(&id) {
             Some(caller) => caller.options.clone(),
             None => return,
@@ -162,7 +162,7 @@ impl Driver {
                 Err(error) => Outcome::NoResponse(convert::error(&error).to_string()),
             };
             let now = this.hooks.now();
-            this.machine.borrow_mut().handle_response(id, outcome, now);
+            this.machine.borrow_mut().handle_response(id, attempt, outcome, now);
             this.pump();
         });
     }

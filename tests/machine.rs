@@ -65,7 +65,7 @@ fn sends(actions: &[Action]) -> Vec<(RequestId, String)> {
     actions
         .iter()
         .filter_map(|a| match a {
-            Action::Send { id, token } => Some((*id, token.clone())),
+            Action::Send { id, token, .. } => Some((*id, token.clone())),
             _ => None,
         })
         .collect()
@@ -189,7 +189,7 @@ fn twenty_requests_without_a_token_cause_one_login_and_are_all_sent_with_its_tok
     assert_eq!(sent.len(), 20);
     assert!(sent.iter().zip(&ids).all(|((id, token), want)| id == want && token == "new"));
     for id in ids {
-        h.machine.handle_response(id, Outcome::Answered, h.now);
+        h.machine.handle_response(id, 1, Outcome::Answered, h.now);
     }
     assert_eq!(count(&h.drain(), |a| matches!(a, Action::Resolve { .. })), 20);
     assert_eq!(h.machine.unsettled(), 0);
@@ -252,7 +252,7 @@ fn twenty_requests_that_401_at_once_cause_one_relogin_and_are_resent_with_the_ne
     let ids: Vec<_> = (0..20).map(|_| h.machine.handle_request(h.now)).collect();
     h.drain();
     for &id in &ids {
-        h.machine.handle_response(id, Outcome::Unauthorized, h.now);
+        h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     }
     let after = h.drain();
     assert_eq!(count(&after, |a| matches!(a, Action::WxLogin { .. })), 1);
@@ -268,10 +268,10 @@ fn a_401_for_an_older_token_resends_with_the_current_one_without_a_login() {
     let slow = h.machine.handle_request(h.now);
     let quick = h.machine.handle_request(h.now);
     h.drain();
-    h.machine.handle_response(quick, Outcome::Unauthorized, h.now);
+    h.machine.handle_response(quick, 1, Outcome::Unauthorized, h.now);
     h.drain();
     h.login(2, "second");
-    h.machine.handle_response(slow, Outcome::Unauthorized, h.now);
+    h.machine.handle_response(slow, 1, Outcome::Unauthorized, h.now);
     let after = h.drain();
     assert_eq!(sends(&after), vec![(slow, "second".to_string())]);
     assert_eq!(count(&after, |a| matches!(a, Action::WxLogin { .. })), 0);
@@ -284,10 +284,10 @@ fn a_request_still_rejected_after_its_relogin_fails_unauthorized_instead_of_loop
     let mut h = Harness::authenticated("first");
     let id = h.machine.handle_request(h.now);
     h.drain();
-    h.machine.handle_response(id, Outcome::Unauthorized, h.now);
+    h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     h.drain();
     h.login(2, "second");
-    h.machine.handle_response(id, Outcome::Unauthorized, h.now);
+    h.machine.handle_response(id, 2, Outcome::Unauthorized, h.now);
     let after = h.drain();
     assert_eq!(after, vec![Action::Reject { id, error: Error::Unauthorized { relogins: 1 } }]);
 }
@@ -300,7 +300,7 @@ fn with_max_relogins_zero_a_401_fails_at_once() {
     h.login(1, "t");
     let id = h.machine.handle_request(h.now);
     h.drain();
-    h.machine.handle_response(id, Outcome::Unauthorized, h.now);
+    h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     assert_eq!(h.drain(), vec![Action::Reject { id, error: Error::Unauthorized { relogins: 0 } }]);
 }
 
@@ -309,7 +309,7 @@ fn a_transport_failure_rejects_that_request_and_never_logs_in() {
     let mut h = Harness::authenticated("t");
     let id = h.machine.handle_request(h.now);
     h.drain();
-    h.machine.handle_response(id, Outcome::NoResponse("request:fail timeout".into()), h.now);
+    h.machine.handle_response(id, 1, Outcome::NoResponse("request:fail timeout".into()), h.now);
     let after = h.drain();
     assert_eq!(after, vec![Action::Reject { id, error: Error::Network("request:fail timeout".into()) }]);
     assert_eq!(h.machine.state(), State::Authenticated);
@@ -320,8 +320,25 @@ fn a_second_answer_for_the_same_attempt_is_ignored() {
     let mut h = Harness::authenticated("t");
     let id = h.machine.handle_request(h.now);
     h.drain();
-    h.machine.handle_response(id, Outcome::Answered, h.now);
-    h.machine.handle_response(id, Outcome::Unauthorized, h.now);
+    h.machine.handle_response(id, 1, Outcome::Answered, h.now);
+    h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
+    assert_eq!(h.drain(), vec![Action::Resolve { id }]);
+}
+
+#[test]
+fn a_repeated_answer_to_a_first_attempt_is_not_taken_for_the_retry() {
+    // Found by the property tests: answers were matched by request only, so a callback for
+    // attempt 1 that fired twice was read as the answer to attempt 2.
+    let mut h = Harness::authenticated("first");
+    let id = h.machine.handle_request(h.now);
+    h.drain();
+    h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
+    h.drain();
+    let after = h.login(2, "second");
+    assert!(after.contains(&Action::Send { id, attempt: 2, token: "second".into() }));
+    h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
+    assert!(h.drain().is_empty(), "the stale answer was acted on");
+    h.machine.handle_response(id, 2, Outcome::Answered, h.now);
     assert_eq!(h.drain(), vec![Action::Resolve { id }]);
 }
 
@@ -375,7 +392,7 @@ fn a_passed_check_session_keeps_the_token_but_401s_still_rule() {
     assert_eq!(count(&after, |a| matches!(a, Action::Resolve { .. })), 1);
     let id = h.machine.handle_request(h.now);
     h.drain();
-    h.machine.handle_response(id, Outcome::Unauthorized, h.now);
+    h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     assert!(h.drain().contains(&Action::WxLogin { login: 1 }));
 }
 
@@ -418,7 +435,7 @@ fn a_401_arriving_after_logout_fails_without_logging_in_again() {
     h.drain();
     h.machine.handle_logout();
     h.drain();
-    h.machine.handle_response(id, Outcome::Unauthorized, h.now);
+    h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     assert_eq!(h.drain(), vec![Action::Reject { id, error: Error::Unauthorized { relogins: 0 } }]);
 }
 

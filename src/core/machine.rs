@@ -87,6 +87,8 @@ pub enum Action {
     Send {
         /// The request.
         id: RequestId,
+        /// Which attempt of it this is (counted from 1); the answer must name it.
+        attempt: u32,
         /// The token to attach.
         token: String,
     },
@@ -402,10 +404,13 @@ impl Machine {
         self.advance(now);
     }
 
-    /// The answer to `Send`. A second answer for the same attempt is ignored.
-    pub fn handle_response(&mut self, id: RequestId, outcome: Outcome, now: f64) {
+    /// The answer to `Send`. An answer to any attempt but the one in flight is ignored.
+    pub fn handle_response(&mut self, id: RequestId, attempt: u32, outcome: Outcome, now: f64) {
         let renewable = self.state() != State::NoToken;
         let Some(pending) = self.pending.get_mut(&id) else { return };
+        if pending.attempts != attempt {
+            return;
+        }
         let Some(sent_with) = pending.sent_with.take() else { return };
         let retry = match outcome {
             Outcome::Answered => return self.settle(id, Ok(())),
@@ -489,7 +494,9 @@ impl Machine {
             match pending.kind {
                 Kind::Request => {
                     pending.sent_with = Some(self.generation);
-                    self.actions.push_back(Action::Send { id, token: token.to_owned() });
+                    pending.attempts += 1;
+                    let attempt = pending.attempts;
+                    self.actions.push_back(Action::Send { id, attempt, token: token.to_owned() });
                 }
                 Kind::Waiter => self.settle(id, Ok(())),
             }

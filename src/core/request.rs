@@ -21,6 +21,9 @@ pub struct Pending {
     pub kind: Kind,
     /// The token generation of the attempt in flight; `None` while it waits to be sent.
     pub sent_with: Option<u32>,
+    /// Attempts sent so far; an answer names its attempt, so a late or repeated answer to an
+    /// earlier one is never taken for the answer to the current one.
+    pub attempts: u32,
     /// Re-logins this request has caused or joined.
     pub relogins: u32,
 }
@@ -39,7 +42,7 @@ pub enum Retry {
 impl Pending {
     /// A caller that has not been sent yet.
     pub fn new(kind: Kind) -> Pending {
-        Pending { kind, sent_with: None, relogins: 0 }
+        Pending { kind, sent_with: None, attempts: 0, relogins: 0 }
     }
 
     /// The retry rule. `generation` counts tokens the session has held; `renewable` says

@@ -91,3 +91,21 @@ test('without any wasm runtime every call rejects UNSUPPORTED naming base librar
     });
   }
 });
+
+test('on Douyin, tt and TTWebAssembly are used when there is no wx', async () => {
+  const mp = await miniProgram();
+  try {
+    const tt = createFakeWx({ backend: mp.backend, storage: mp.storage });
+    const root = mp.app.sandbox.root;
+    const ttWasm = wxWebAssembly(root);
+    const sandbox = createSandbox({ root, wx: undefined, WXWebAssembly: null, globals: { tt: tt.wx, TTWebAssembly: ttWasm } });
+    assert.equal(sandbox.run('typeof wx + typeof WXWebAssembly'), 'undefinedundefined');
+    const session = sandbox.require('mp-login').createSession({ baseUrl: mp.server.url });
+    const response = await session.request({ url: '/api/a' });
+    assert.equal(response.statusCode, 200);
+    assert.equal(tt.control.loginCalls, 1);
+    assert.deepEqual(ttWasm.loaded, ['/miniprogram_npm/mp-login/mp_login_bg.wasm.br']);
+  } finally {
+    await mp.close();
+  }
+});
