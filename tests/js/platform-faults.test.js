@@ -1,0 +1,121 @@
+'use strict';
+// Platforms misbehave: callbacks that fire twice, or never, or calls that throw. Each call still
+// settles exactly once, within a bound, with a LoginError.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { withMiniProgram } = require('../support/app');
+
+// The package's timers (its guards) run 1000× faster; the fake wx keeps real time.
+const fastTimers = { setTimeout: (fn, ms) => setTimeout(fn, Math.ceil((ms || 0) / 1000)) };
+
+function twice(callbacks) {
+  return {
+    success: (result) => { callbacks.success(result); callbacks.success(result); callbacks.fail({ errMsg: 'late fail' }); },
+    fail: (error) => { callbacks.fail(error); callbacks.fail(error); callbacks.success({}); }
+  };
+}
+
+test('wx.login and wx.request callbacks that fire twice: one login, one request, settled once', withMiniProgram(async (mp) => {
+  const { wx } = mp.app;
+  const platform = Object.assign({}, wx, {
+    login: (options) => wx.login(twice(options)),
+    request: (options) => wx.request(Object.assign({}, options, twice(options)))
+  });
+  const session = mp.app.createSession({ platform });
+  const errors = [];
+  session.on('error', (error) => errors.push(error));
+  const responses = await Promise.all([session.request({ url: '/api/a' }), session.request({ url: '/api/b' })]);
+  assert.deepEqual(responses.map((r) => r.statusCode), [200, 200]);
+  assert.equal(mp.app.control.loginCalls, 1);
+  assert.equal(mp.server.log.loginAttempts, 1);
+  assert.equal(mp.server.log.requests.length, 2);
+  assert.equal(mp.backend.reusedCodes, 0);
+  assert.deepEqual(errors, []);
+}));
+
+test('a wx.login that never calls back: every caller rejects LOGIN_FAILED once the guard fires', withMiniProgram(async (mp) => {
+  const app = mp.launch({ globals: fastTimers });
+  const platform = Object.assign({}, app.wx, { login: () => {} });
+  const session = app.createSession({ platform });
+  const results = await Promise.allSettled([session.start(), session.request({ url: '/api/a' })]);
+  for (const result of results) {
+    assert.equal(result.reason.code, 'LOGIN_FAILED');
+    assert.match(result.reason.message, /no answer within 15000 ms/);
+  }
+}));
+
+test('a wx.request that never calls back rejects NETWORK after its timeout and a grace period', withMiniProgram(async (mp) => {
+  const app = mp.launch({ globals: fastTimers });
+  const real = app.wx.request;
+  let swallowed = 0;
+  const platform = Object.assign({}, app.wx, {
+    request: (options) => (options.url.includes('/api/') ? (swallowed++, {}) : real(options))
+  });
+  const session = app.createSession({ platform });
+  await assert.rejects(session.request({ url: '/api/a', timeout: 2000 }), (error) => {
+    assert.equal(error.code, 'NETWORK');
+    assert.match(error.message, /no answer within 7000 ms/);
+    return true;
+  });
+  assert.equal(swallowed, 1);
+}));
+
+test('a checkSession that never answers counts as failed: the restored token is replaced', withMiniProgram(async (mp) => {
+  await mp.app.createSession().start();
+  const app = mp.launch({ globals: fastTimers });
+  const platform = Object.assign({}, app.wx, { checkSession: () => {} });
+  const session = app.createSession({ platform });
+  await session.start();
+  assert.equal(app.control.loginCalls, 1);
+}));
+
+test('platform calls that throw reject with a LoginError instead of throwing', withMiniProgram(async (mp) => {
+  const app = mp.app;
+  const platform = Object.assign({}, app.wx, {
+    request: (options) => (options.url.includes('/api/') ? null.boom : app.wx.request(options))
+  });
+  const session = app.createSession({ platform });
+  await assert.rejects(session.request({ url: '/api/a' }), (error) => {
+    assert.equal(error.code, 'NETWORK');
+    assert.match(error.message, /request threw/);
+    return true;
+  });
+  const broken = app.createSession({ platform: Object.assign({}, app.wx, { login: () => { throw new Error('no'); } }), storageKey: 'b' });
+  await assert.rejects(broken.start(), { code: 'LOGIN_FAILED' });
+}));
+
+test('an exchange hook that throws, resolves to nothing, or gives NaN/Infinity/1e20 is EXCHANGE_FAILED', withMiniProgram(async (mp) => {
+  const hooks = [
+    [async () => { throw new TypeError('oops'); }, /oops/],
+    [async () => null, /must resolve to \{token, expiresIn\}/],
+    [async () => 'token', /must resolve to/],
+    [async () => ({ token: 't', expiresIn: NaN }), /expires_in must be a number of seconds, got NaN/],
+    [async () => ({ token: 't', expiresIn: Infinity }), /more than ten years/],
+    [async () => ({ token: 't', expiresIn: 1e20 }), /more than ten years/],
+    [async () => ({ token: ['t'], expiresIn: 60 }), /token must be a string, got object/],
+    [() => { throw new Error('sync throw'); }, /sync throw/]
+  ];
+  for (const [exchange, message] of hooks) {
+    const session = mp.launch().createSession({ exchange });
+    await assert.rejects(session.start(), (error) => {
+      assert.equal(error.code, 'EXCHANGE_FAILED');
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+}));
+
+test('an exchange hook that resolves {token, expiresIn} logs in, and a NETWORK error from its request passes through', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession({
+    exchange: async (code, request) => {
+      const res = await request({ url: '/login', method: 'POST', data: { code } });
+      return { token: res.data.token, expiresIn: res.data.expires_in };
+    }
+  });
+  assert.equal((await session.request({ url: '/api/a' })).statusCode, 200);
+  const offline = mp.launch().createSession({
+    storageKey: 'offline',
+    exchange: (code, request) => request({ url: 'http://127.0.0.1:1/nothing', timeout: 500 })
+  });
+  await assert.rejects(offline.start(), { code: 'NETWORK' });
+}));
