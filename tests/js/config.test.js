@@ -34,7 +34,22 @@ test('each bad option is a CONFIG error that names it', withMiniProgram(async (m
     [{ ...base, maxRelogins: 1.5 }, /maxRelogins/],
     [{ ...base, maxRelogins: 100 }, /maxRelogins/],
     [{ ...base, platform: {} }, /platform\.login/],
-    [{ ...base, now: 123 }, /now/]
+    [{ ...base, now: 123 }, /now/],
+    [{ ...base, platform: 'wx' }, /platform/],
+    [{ ...base, login: null }, /`login` must be an object/],
+    [{ ...base, login: { url: 5 } }, /login\.url/],
+    [{ ...base, login: { codeField: '' } }, /login\.codeField/],
+    [{ ...base, login: { expiresInPath: 5 } }, /login\.expiresInPath/],
+    [{ ...base, tokenScheme: 5 }, /tokenScheme/],
+    [{ ...base, storageKey: 5 }, /storageKey/],
+    [{ ...base, unauthorized: [99] }, /unauthorized/],
+    [{ ...base, verify: { url: 5 } }, /verify\.url/],
+    [{ ...base, verify: { url: '/v', method: 'EAT' } }, /verify\.method/],
+    [{ ...base, wasmPath: 5 }, /wasmPath/],
+    [{ ...base, allowedOrigins: [5] }, /allowedOrigins\[0\]/],
+    [{ ...base, checkSession: 1 }, /checkSession/],
+    [{ ...base, maxRelogins: -1 }, /maxRelogins/],
+    ['https://api.example.com', /options/]
   ];
   for (const [options, message] of cases) {
     assert.throws(() => createSession(options), (error) => {
