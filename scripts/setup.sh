@@ -3,6 +3,7 @@
 #   1. a Rust that can rebuild std for wasm32 (rustup nightly + rust-src, else Debian's rustc-web)
 #   2. wasm-bindgen-cli of exactly the version in Cargo.lock
 #   3. node_modules (binaryen's wasm-opt, acorn) from package-lock.json
+#   4. with --bench: twiggy, for the per-crate size breakdown
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLS_DIR="${MP_LOGIN_TOOLS:-$HOME/.cache/mp-login}"
@@ -89,4 +90,10 @@ fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing node_modules"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+TWIGGY_VERSION=0.8.0
+if [ "${1:-}" = "--bench" ] && ! "$TOOLS_DIR/twiggy-$TWIGGY_VERSION/bin/twiggy" --version >/dev/null 2>&1; then
+  say "installing twiggy $TWIGGY_VERSION (about 2 minutes, once)"
+  cargo install -q twiggy --version "=$TWIGGY_VERSION" --root "$TOOLS_DIR/twiggy-$TWIGGY_VERSION"
 fi

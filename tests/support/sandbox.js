@@ -25,8 +25,10 @@ function miniprogramRoot(dist = path.resolve(__dirname, '../../miniprogram_dist'
 // (`bareInstance: true` plays the versions that resolve the instance itself).
 function wxWebAssembly(root, { brotli = true, bareInstance = false } = {}) {
   const loaded = [];
+  const instances = [];
   return {
     loaded,
+    instances, // for benchmarks: each instance's linear memory
     instantiate(file, imports) {
       return Promise.resolve().then(() => {
         if (typeof file !== 'string') throw new TypeError('WXWebAssembly.instantiate: the first argument must be a path string');
@@ -38,7 +40,10 @@ function wxWebAssembly(root, { brotli = true, bareInstance = false } = {}) {
         if (file.endsWith('.br')) bytes = zlib.brotliDecompressSync(bytes);
         loaded.push(file);
         return WebAssembly.instantiate(bytes, imports);
-      }).then((result) => (bareInstance ? result.instance : result));
+      }).then((result) => {
+        instances.push(result.instance);
+        return bareInstance ? result.instance : result;
+      });
     }
   };
 }

@@ -1,0 +1,307 @@
+'use strict';
+// npm run bench: size, start-up, per-request overhead, memory and round trips, measured in one
+// run. Medians over repeated runs; ratios against a baseline measured in the same run. Prints
+// Markdown and writes bench-results/bench.json. Run with --expose-gc (scripts/bench.sh does).
+//   --names FILE   a wasm with symbol names (scripts/bench.sh builds one) for the per-crate sizes
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const { sizes, table: sizeTable, kb } = require('./size');
+const { createSandbox, miniprogramRoot } = require('../tests/support/sandbox');
+const { miniProgram } = require('../tests/support/app');
+
+const root = miniprogramRoot();
+const BASE = 'https://api.example.com';
+const median = (values) => {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const ms = (ns) => Number(ns) / 1e6;
+const now = () => process.hrtime.bigint();
+const round = (n, digits = 2) => Number(n.toFixed(digits));
+
+// A wx whose calls answer at once (synchronously), with in-memory storage: no network in the
+// measurement. `unauthorizedEvery`: one request in N is refused (a revocation), the rest pass.
+function instantPlatform({ storage = new Map(), unauthorizedEvery = 0 } = {}) {
+  let code = 0;
+  let served = 0;
+  let validToken = null;
+  const platform = {
+    calls: { login: 0, request: 0 },
+    login(o) { platform.calls.login++; o.success({ code: 'c' + (++code), errMsg: 'login:ok' }); },
+    checkSession(o) { o.success({ errMsg: 'checkSession:ok' }); },
+    request(o) {
+      platform.calls.request++;
+      served++;
+      const auth = o.header && o.header.Authorization;
+      if (unauthorizedEvery && served % unauthorizedEvery === 0) validToken = null; // revoke
+      const ok = !unauthorizedEvery || (auth && auth === validToken);
+      o.success({ statusCode: ok ? 200 : 401, data: { ok }, header: {}, errMsg: 'request:ok' });
+    },
+    getStorageSync: (k) => (storage.has(k) ? storage.get(k) : ''),
+    setStorageSync: (k, v) => storage.set(k, JSON.parse(JSON.stringify(v))),
+    removeStorageSync: (k) => storage.delete(k),
+    issue(token) { validToken = 'Bearer ' + token; }
+  };
+  return platform;
+}
+
+function exchangeFor(platform) {
+  let n = 0;
+  return async () => {
+    const token = 'tok' + (++n);
+    platform.issue(token);
+    return { token, expiresIn: 7200 };
+  };
+}
+
+function freshSandbox(platform) {
+  return createSandbox({ root, wx: platform });
+}
+
+// ---- start-up ----
+async function startup(runs = 30) {
+  const toUsable = [];
+  const instantiateBr = [];
+  const instantiateWasm = [];
+  for (let i = 0; i < runs; i++) {
+    const storage = new Map([['mp-login:session', { token: 'stored', createTime: Date.now() / 1000, expires_in: 7200 }]]);
+    const platform = instantPlatform({ storage });
+    const t0 = now();
+    const sandbox = freshSandbox(platform);
+    const session = sandbox.require('mp-login').createSession({ baseUrl: BASE, checkSession: false });
+    await session.start();
+    toUsable.push(ms(now() - t0));
+    if (session.token !== 'stored') throw new Error('start-up bench: the stored token was not used');
+
+    const probe = freshSandbox(platform);
+    const glue = probe.require('mp-login/mp_login_bg.js');
+    for (const [file, list] of [['.wasm.br', instantiateBr], ['.wasm', instantiateWasm]]) {
+      const t1 = now();
+      await probe.wasm.instantiate('/miniprogram_npm/mp-login/mp_login_bg' + file, { './mp_login_bg.js': glue });
+      list.push(ms(now() - t1));
+    }
+  }
+  return {
+    runs,
+    requireToUsableMs: round(median(toUsable)),
+    instantiateBrMs: round(median(instantiateBr)),
+    instantiateWasmMs: round(median(instantiateWasm)),
+    firstRequireToUsableMs: round(toUsable[0])
+  };
+}
+
+// ---- per-request overhead, measured inside one sandbox ----
+async function perRequest({ batches = 21, perBatch = 2000 } = {}) {
+  const platform = instantPlatform();
+  const sandbox = freshSandbox(platform);
+  const session = sandbox.require('mp-login').createSession({ baseUrl: BASE, exchange: exchangeFor(platform) });
+  await session.start();
+  sandbox.context.session = session;
+  sandbox.context.hrtime = () => Number(process.hrtime.bigint());
+  const loop = sandbox.run(`(async function (kind, n) {
+    var start = hrtime();
+    for (var i = 0; i < n; i++) {
+      if (kind === 'direct') {
+        await new Promise(function (resolve, reject) {
+          wx.request({ url: 'https://api.example.com/api/x', header: { Authorization: 'Bearer t' }, success: resolve, fail: reject });
+        });
+      } else {
+        await session.request({ url: '/api/x' });
+      }
+    }
+    return (hrtime() - start) / n / 1000;
+  })`);
+  await loop('direct', perBatch);
+  await loop('session', perBatch); // warm-up
+  const direct = [];
+  const viaSession = [];
+  for (let i = 0; i < batches; i++) {
+    direct.push(await loop('direct', perBatch));
+    viaSession.push(await loop('session', perBatch));
+  }
+  const d = median(direct);
+  const s = median(viaSession);
+  return { batches, perBatch, directUs: round(d), sessionUs: round(s), addedUs: round(s - d), ratio: round(s / d) };
+}
+
+// ---- memory: requests with revocations and re-logins; no growth after warm-up ----
+async function memory({ checkpoints = [1000, 10000, 100000], concurrency = 10 } = {}) {
+  const platform = instantPlatform({ unauthorizedEvery: 50 });
+  const sandbox = freshSandbox(platform);
+  const session = sandbox.require('mp-login').createSession({ baseUrl: BASE, exchange: exchangeFor(platform) });
+  await session.start();
+  const instance = sandbox.wasm.instances[0];
+  let done = 0;
+  let failed = 0;
+  const rows = [];
+  for (const target of checkpoints) {
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (done < target) {
+        done++;
+        await session.request({ url: '/api/x' }).catch(() => { failed++; });
+      }
+    }));
+    global.gc && global.gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    global.gc && global.gc();
+    rows.push({
+      requests: done,
+      wasmMemoryKB: instance.exports.memory.buffer.byteLength / 1024,
+      jsHeapMB: round(process.memoryUsage().heapUsed / 1024 / 1024, 1),
+      unsettled: session._core.unsettled,
+      logins: platform.calls.login
+    });
+  }
+  return { rows, failed, gcExposed: typeof global.gc === 'function' };
+}
+
+// ---- round trips per scenario, over real HTTP, next to the minimum possible ----
+async function roundTrips() {
+  const scenarios = [];
+  async function scenario(name, minimum, play) {
+    const mp = await miniProgram();
+    try {
+      const counts = await play(mp);
+      scenarios.push({ name, ...counts, minimum });
+    } finally {
+      await mp.close();
+    }
+  }
+  const counters = (mp, before = { wx: 0, ex: 0, api: 0 }) => ({
+    wxLogin: mp.app.control.loginCalls - before.wx,
+    exchange: mp.server.log.loginAttempts - before.ex,
+    business: mp.server.log.requests.filter((r) => r.path.startsWith('/api/')).length - before.api
+  });
+  const snapshot = (mp) => ({ wx: mp.app.control.loginCalls, ex: mp.server.log.loginAttempts,
+    api: mp.server.log.requests.filter((r) => r.path.startsWith('/api/')).length });
+
+  await scenario('cold start, then one request', { wxLogin: 1, exchange: 1, business: 1 }, async (mp) => {
+    const session = mp.app.createSession();
+    await session.start();
+    await session.request({ url: '/api/a' });
+    return counters(mp);
+  });
+  await scenario('warm start with a valid stored token, one request', { wxLogin: 0, exchange: 0, business: 1 }, async (mp) => {
+    await mp.app.createSession().start();
+    const app = mp.launch();
+    const before = snapshot(mp);
+    await app.createSession().request({ url: '/api/a' });
+    return Object.assign(counters(mp, before), { wxLogin: app.control.loginCalls, checkSession: app.control.checkSessionCalls });
+  });
+  await scenario('20 concurrent requests without a token', { wxLogin: 1, exchange: 1, business: 20 }, async (mp) => {
+    const session = mp.app.createSession();
+    await Promise.all(Array.from({ length: 20 }, () => session.request({ url: '/api/a' })));
+    return counters(mp);
+  });
+  await scenario('20 concurrent 401s (token revoked)', { wxLogin: 1, exchange: 1, business: 40 }, async (mp) => {
+    const session = mp.app.createSession();
+    await session.start();
+    mp.server.revokeAll();
+    const before = snapshot(mp);
+    await Promise.all(Array.from({ length: 20 }, () => session.request({ url: '/api/a' })));
+    return counters(mp, before);
+  });
+  await scenario('a stale 401 (slow request crosses a re-login)', { wxLogin: 1, exchange: 1, business: 4 }, async (mp) => {
+    const session = mp.app.createSession();
+    await session.start();
+    const before = snapshot(mp);
+    const slow = session.request({ url: '/api/slow?delay=200' });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    mp.server.revokeAll();
+    await session.request({ url: '/api/quick' });
+    await slow;
+    return counters(mp, before);
+  });
+  await scenario('local expiry, then one request', { wxLogin: 1, exchange: 1, business: 1 }, async (mp) => {
+    let offset = 0;
+    const session = mp.app.createSession({ now: () => Date.now() + offset });
+    await session.start();
+    const before = snapshot(mp);
+    offset = 7200 * 1000;
+    await session.request({ url: '/api/a' });
+    return counters(mp, before);
+  });
+  return scenarios;
+}
+
+// ---- which crates the wasm's bytes belong to ----
+function crateOf(item) {
+  const match = /^[<&\s]*(?:dyn )?([a-z_][a-z0-9_]*)\[[0-9a-f]+\]::([a-z_][a-z0-9_]*)(?:::([a-z_][a-z0-9_]*))?/.exec(item);
+  if (!match) return /^(core|__wbg|__wbindgen|__externref)/.test(item) || item.includes('_') ? 'wasm-bindgen exports and glue' : 'other';
+  const [, crate, first, second] = match;
+  if (crate === 'mp_login') return 'mp_login::' + first;
+  if (crate === 'alloc' && first === 'collections') return 'alloc::collections::' + second;
+  if (crate === 'core' && first === 'fmt') return 'core::fmt';
+  return crate;
+}
+
+function dependencyCosts(namesWasm) {
+  if (!namesWasm || !fs.existsSync(namesWasm)) return null;
+  const twiggy = process.env.TWIGGY || 'twiggy';
+  const rows = JSON.parse(execFileSync(twiggy, ['top', '-n', '100000', '--format', 'json', namesWasm], { maxBuffer: 64 << 20 }));
+  const groups = {};
+  let total = 0;
+  for (const row of rows) {
+    const name = row.name;
+    if (name.includes('"function names" subsection') || name.startsWith('"') && name.includes('custom section')) continue;
+    const key = name.startsWith('data segment') ? 'data (strings, tables)' : crateOf(name);
+    groups[key] = (groups[key] || 0) + row.shallow_size;
+    total += row.shallow_size;
+  }
+  return Object.entries(groups).sort((a, b) => b[1] - a[1]).map(([crate, bytes]) => ({ crate, bytes, share: round(bytes / total * 100, 1) }));
+}
+
+async function main() {
+  const namesAt = process.argv.indexOf('--names');
+  const result = { date: new Date().toISOString().slice(0, 10), machine: `${os.cpus().length}× ${os.cpus()[0].model.trim()}, ${os.platform()} ${os.release()}, Node ${process.version}` };
+  result.size = sizes();
+  result.dependencies = dependencyCosts(namesAt > 0 ? process.argv[namesAt + 1] : null);
+  result.startup = await startup();
+  result.perRequest = await perRequest();
+  result.memory = await memory();
+  result.roundTrips = await roundTrips();
+
+  const out = [];
+  out.push(`## Benchmarks — ${result.date}, ${result.machine}`, '', '### Size', '', sizeTable(result.size), '');
+  if (result.dependencies) {
+    out.push('Where the wasm\'s bytes go (a build with symbol names, before brotli; names excluded):', '',
+      '| part | bytes | share |', '|---|---:|---:|');
+    for (const d of result.dependencies.slice(0, 14)) out.push(`| ${d.crate} | ${d.bytes} | ${d.share}% |`);
+    out.push('');
+  }
+  const s = result.startup;
+  out.push('### Start-up (median of ' + s.runs + ' cold loads, each in a fresh sandbox context)', '',
+    '| measure | ms |', '|---|---:|',
+    `| require → usable session (WXWebAssembly stand-in, .wasm.br, stored token restored) | ${s.requireToUsableMs} |`,
+    `| instantiate alone, .wasm.br (includes brotli decompression) | ${s.instantiateBrMs} |`,
+    `| instantiate alone, .wasm | ${s.instantiateWasmMs} |`,
+    `| the very first load in this process | ${s.firstRequireToUsableMs} |`, '');
+  const p = result.perRequest;
+  out.push(`### Per-request overhead (median of ${p.batches} batches of ${p.perBatch} sequential requests, instant fake wx.request)`, '',
+    '| | µs per request |', '|---|---:|',
+    `| wx.request directly (promisified) | ${p.directUs} |`,
+    `| session.request (token attached, through the wasm core) | ${p.sessionUs} |`,
+    `| **added by mp-login** | **${p.addedUs}** (×${p.ratio}) |`, '');
+  out.push('### Memory (requests with a revocation every 50: 401s and re-logins)', '',
+    '| requests | wasm linear memory | JS heap (after GC) | unsettled | logins |', '|---:|---:|---:|---:|---:|');
+  for (const r of result.memory.rows) out.push(`| ${r.requests} | ${r.wasmMemoryKB} KB | ${r.jsHeapMB} MB | ${r.unsettled} | ${r.logins} |`);
+  out.push('', '### Round trips (real HTTP to a local server)', '',
+    '| scenario | wx.login | exchange | business requests | minimum possible |', '|---|---:|---:|---:|---|');
+  for (const r of result.roundTrips) {
+    const m = r.minimum;
+    out.push(`| ${r.name} | ${r.wxLogin} | ${r.exchange} | ${r.business} | ${m.wxLogin} / ${m.exchange} / ${m.business} |`);
+  }
+  console.log(out.join('\n'));
+  fs.mkdirSync(path.resolve(__dirname, '../bench-results'), { recursive: true });
+  fs.writeFileSync(path.resolve(__dirname, '../bench-results/bench.json'), JSON.stringify(result, null, 2) + '\n');
+  console.log('\n(written to bench-results/bench.json)');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
