@@ -3,7 +3,6 @@
 //! calls back into the session (from an `emit`) finds it consistent.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -11,6 +10,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::convert;
+use crate::core::ids::IdMap;
 use crate::core::{Action, Config, Error, Event, Machine, Outcome, RequestId, Verdict};
 use crate::platform::Hooks;
 
@@ -28,7 +28,7 @@ struct Caller {
 pub struct Driver {
     machine: RefCell<Machine>,
     hooks: Hooks,
-    callers: RefCell<BTreeMap<RequestId, Caller>>,
+    callers: RefCell<IdMap<Caller>>,
 }
 
 impl Driver {
@@ -37,7 +37,7 @@ impl Driver {
         Rc::new(Driver {
             machine: RefCell::new(Machine::new(config)),
             hooks,
-            callers: RefCell::new(BTreeMap::new()),
+            callers: RefCell::new(IdMap::default()),
         })
     }
 
@@ -127,13 +127,13 @@ impl Driver {
             }
             Action::Send { id, attempt, token } => self.send(id, attempt, &token),
             Action::Resolve { id } => {
-                let caller = self.callers.borrow_mut().remove(&id);
+                let caller = self.callers.borrow_mut().remove(id);
                 if let Some(caller) = caller {
                     let _ = caller.resolve.call1(&JsValue::UNDEFINED, &caller.response);
                 }
             }
             Action::Reject { id, error } => {
-                let caller = self.callers.borrow_mut().remove(&id);
+                let caller = self.callers.borrow_mut().remove(id);
                 if let Some(caller) = caller {
                     let _ = caller.reject.call1(&JsValue::UNDEFINED, &self.js_error(&error));
                 }
@@ -143,7 +143,7 @@ impl Driver {
     }
 
     fn send(self: &Rc<Self>, id: RequestId, attempt: u32, token: &str) {
-        let options = match self.callers.borrow().get(&id) {
+        let options = match self.callers.borrow().get(id) {
             Some(caller) => caller.options.clone(),
             None => return,
         };
@@ -154,7 +154,7 @@ impl Driver {
             let outcome = match result {
                 Ok(answer) => {
                     let unauthorized = convert::field(&answer, "unauthorized").is_truthy();
-                    if let Some(caller) = this.callers.borrow_mut().get_mut(&id) {
+                    if let Some(caller) = this.callers.borrow_mut().get_mut(id) {
                         caller.response = convert::field(&answer, "response");
                     }
                     if unauthorized { Outcome::Unauthorized } else { Outcome::Answered }

@@ -1,9 +1,10 @@
 //! The login state machine. Events come in through `handle_*` with the current time; what to do
 //! comes out of `poll_action`, in order. It never reads a clock, touches storage or sends.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::error::Error;
+use super::ids::IdMap;
 use super::raw::Raw;
 use super::record::{self, StoredFields};
 use super::request::{Kind, Pending, RequestId, Retry};
@@ -239,7 +240,7 @@ pub struct Machine {
     next_id: RequestId,
     logins: u32,
     checks: u32,
-    pending: BTreeMap<RequestId, Pending>,
+    pending: IdMap<Pending>,
     /// Callers waiting for a fresh token, oldest first.
     waiting: VecDeque<RequestId>,
     actions: VecDeque<Action>,
@@ -256,7 +257,7 @@ impl Machine {
             next_id: 0,
             logins: 0,
             checks: 0,
-            pending: BTreeMap::new(),
+            pending: IdMap::default(),
             waiting: VecDeque::new(),
             actions: VecDeque::new(),
         }
@@ -407,7 +408,7 @@ impl Machine {
     /// The answer to `Send`. An answer to any attempt but the one in flight is ignored.
     pub fn handle_response(&mut self, id: RequestId, attempt: u32, outcome: Outcome, now: f64) {
         let renewable = self.state() != State::NoToken;
-        let Some(pending) = self.pending.get_mut(&id) else { return };
+        let Some(pending) = self.pending.get_mut(id) else { return };
         if pending.attempts != attempt {
             return;
         }
@@ -490,7 +491,7 @@ impl Machine {
 
     fn release_waiting(&mut self, token: &str) {
         while let Some(id) = self.waiting.pop_front() {
-            let Some(pending) = self.pending.get_mut(&id) else { continue };
+            let Some(pending) = self.pending.get_mut(id) else { continue };
             match pending.kind {
                 Kind::Request => {
                     pending.sent_with = Some(self.generation);
@@ -504,7 +505,7 @@ impl Machine {
     }
 
     fn settle(&mut self, id: RequestId, result: Result<(), Error>) {
-        self.pending.remove(&id);
+        self.pending.remove(id);
         self.actions.push_back(match result {
             Ok(()) => Action::Resolve { id },
             Err(error) => Action::Reject { id, error },

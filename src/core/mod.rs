@@ -2,6 +2,7 @@
 //! the epoch, as `Date.now()` gives it); work goes out as [`Action`]s.
 
 pub mod error;
+pub mod ids;
 pub mod machine;
 pub mod raw;
 pub mod record;
