@@ -92,6 +92,29 @@ function isUnauthorized(config, response) {
   }
 }
 
+// An exception thrown into the wasm would unwind through the driver and strand a caller, so
+// the async hooks turn a synchronous throw into a rejection.
+function neverThrows(hook) {
+  return function (first, second) {
+    try {
+      return hook(first, second);
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  };
+}
+
+// The clock must give a number: a `now` that throws or returns garbage falls back to Date.now.
+function safeClock(now) {
+  return function () {
+    try {
+      var time = now();
+      if (typeof time === 'number' && isFinite(time)) return time;
+    } catch (thrown) { /* fall through */ }
+    return Date.now();
+  };
+}
+
 // The object the Rust driver calls (see src/platform.rs for the contract).
 function createHooks(session) {
   var config = session._config;
@@ -101,11 +124,11 @@ function createHooks(session) {
   };
   var exchange = createExchange(config, plainRequest);
   return {
-    now: function () { return config.now(); },
-    login: function () { return platform.login(); },
-    checkSession: function () { return platform.checkSession(); },
-    exchange: exchange,
-    verify: function (token) {
+    now: safeClock(config.now),
+    login: neverThrows(function () { return platform.login(); }),
+    checkSession: neverThrows(function () { return platform.checkSession(); }),
+    exchange: neverThrows(exchange),
+    verify: neverThrows(function (token) {
       return platform.request(attachToken(config, {
         url: url.resolve(config.baseUrl, config.verify.url), method: config.verify.method
       }, token)).then(function (response) {
@@ -113,12 +136,12 @@ function createHooks(session) {
         if (response.statusCode >= 200 && response.statusCode < 300) return true;
         throw new LoginError('NETWORK', 'verify answered HTTP ' + response.statusCode);
       });
-    },
-    send: function (options, token) {
+    }),
+    send: neverThrows(function (options, token) {
       return platform.request(attachToken(config, options, token)).then(function (response) {
         return { response: response, unauthorized: isUnauthorized(config, response) };
       });
-    },
+    }),
     readStorage: function () { return platform.readStorage(config.storageKey); },
     writeStorage: function (record) { platform.writeStorage(config.storageKey, record); },
     clearStorage: function () { platform.removeStorage(config.storageKey); },

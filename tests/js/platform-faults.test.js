@@ -119,3 +119,21 @@ test('an exchange hook that resolves {token, expiresIn} logs in, and a NETWORK e
   });
   await assert.rejects(offline.start(), { code: 'NETWORK' });
 }));
+
+test('a clock that throws or returns garbage falls back to Date.now instead of stranding callers', withMiniProgram(async (mp) => {
+  for (const now of [() => { throw new Error('clock broke'); }, () => 'noon', () => NaN]) {
+    const session = mp.launch().createSession({ now, storageKey: 'clock' + String(now).length });
+    const response = await session.request({ url: '/api/a' });
+    assert.equal(response.statusCode, 200);
+    assert.ok(Math.abs(session.expiresAt - (Date.now() + 7200 * 1000)) < 60000);
+  }
+}));
+
+test('a request whose header throws when read is rejected, not left hanging', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  await session.start();
+  const header = {};
+  Object.defineProperty(header, 'X-Bad', { enumerable: true, get() { throw new Error('getter'); } });
+  await assert.rejects(session.request({ url: '/api/a', header }), /getter/);
+  assert.equal((await session.request({ url: '/api/b' })).statusCode, 200, 'the session still works');
+}));
