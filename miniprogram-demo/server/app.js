@@ -13,7 +13,7 @@
 //
 // Styles (how the token travels and how failure is said):
 //   bearer    Authorization: Bearer <t>; 401 when missing/expired/revoked
-//   header    token: <t>; protected endpoints and /verify answer 200 {errCode: 40001, errMsg}
+//   header    token: <t>; 401; the launch check GET /verify answers 200 {errCode: 0 | 40001}
 //   query     ?token=<t>; 401
 //   two-step  code -> ticket -> OAuth-style access_token; Authorization: Bearer; 401
 
@@ -84,11 +84,10 @@ function createDemoServer({
     return auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
   }
 
-  // The caller's claims, or the style's way of saying "unauthorized".
+  // The caller's claims; a missing, expired or revoked token is a 401 in every style.
   function authenticate(req, url) {
     const result = tokens.check(tokenFrom(req, url));
     if (result.claims) return result.claims;
-    if (style === 'header') throw new HttpError(200, { errCode: 40001, errMsg: 'token ' + result.error });
     throw new HttpError(401, { error: 'unauthorized', reason: result.error });
   }
 
