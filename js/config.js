@@ -149,4 +149,4 @@ function isStatus(value) {
   return typeof value === 'number' && value % 1 === 0 && value >= 100 && value <= 599;
 }
 
-module.exports = { normalize: normalize, DEFAULTS: DEFAULTS };
+module.exports = { normalize: normalize };

@@ -22,4 +22,4 @@ LoginError.prototype.toString = function () {
 };
 LoginError.CODES = CODES;
 
-module.exports = { LoginError: LoginError, CODES: CODES };
+module.exports = { LoginError: LoginError };

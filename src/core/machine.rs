@@ -284,14 +284,6 @@ impl Machine {
         self.actions.pop_front()
     }
 
-    /// When the held token stops being fresh, so a driver can arm one timer for `handle_tick`.
-    pub fn poll_timeout(&self) -> Option<f64> {
-        match &self.phase {
-            Phase::Authenticated(token) => token.refresh_at_ms(self.config.leeway_s),
-            _ => None,
-        }
-    }
-
     /// `start()` / `ensureLogin()`: settled when a fresh token is held (or the login fails).
     pub fn handle_ensure(&mut self, now: f64) -> RequestId {
         self.enqueue(Kind::Waiter, now)
