@@ -263,6 +263,26 @@ fn twenty_requests_that_401_at_once_cause_one_relogin_and_are_resent_with_the_ne
 }
 
 #[test]
+fn a_token_the_server_rejected_leaves_storage_before_the_relogin() {
+    let mut h = Harness::authenticated("refused");
+    let id = h.machine.handle_request(h.now);
+    h.drain();
+    h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
+    let after = h.drain();
+    let cleared = after.iter().position(|a| *a == Action::ClearStorage);
+    let login = after.iter().position(|a| matches!(a, Action::WxLogin { .. }));
+    assert!(cleared.is_some() && cleared < login, "{after:?}");
+}
+
+#[test]
+fn a_token_that_merely_expired_stays_stored_until_replaced() {
+    let mut h = Harness::authenticated("t");
+    h.now += 7200.0 * 1000.0;
+    h.machine.handle_tick(h.now);
+    assert!(!h.drain().contains(&Action::ClearStorage));
+}
+
+#[test]
 fn a_401_for_an_older_token_resends_with_the_current_one_without_a_login() {
     let mut h = Harness::authenticated("first");
     let slow = h.machine.handle_request(h.now);

@@ -371,7 +371,7 @@ impl Machine {
             return;
         }
         if !alive {
-            self.expire();
+            self.reject_token();
         } else if self.config.verify {
             if let Phase::Checking(state) = &mut self.phase {
                 state.awaiting = Check::Verify;
@@ -392,7 +392,7 @@ impl Machine {
         }
         match verdict {
             Verdict::Valid | Verdict::Unknown => self.authenticate_checked(),
-            Verdict::Invalid => self.expire(),
+            Verdict::Invalid => self.reject_token(),
         }
         self.advance(now);
     }
@@ -421,7 +421,7 @@ impl Machine {
             Retry::Fail(error) => self.settle(id, Err(error)),
             Retry::Relogin => {
                 if let Phase::Authenticated(_) = self.phase {
-                    self.expire();
+                    self.reject_token();
                 }
                 self.waiting.push_back(id);
                 self.advance(now);
@@ -552,6 +552,13 @@ impl Machine {
             other => other,
         });
         self.emit(Event::Expired);
+    }
+
+    /// The server (or WeChat) refused the held token: besides expiring it, take it out of
+    /// storage, so a restart before the next login succeeds does not restore it.
+    fn reject_token(&mut self) {
+        self.expire();
+        self.actions.push_back(Action::ClearStorage);
     }
 
     fn is_logging_in(&self, login: u32, step: LoginStep) -> bool {

@@ -79,3 +79,17 @@ test('logout while a login is running rejects the waiting requests with LOGGED_O
   assert.equal(session.state, 'no-token', 'the late login answer was applied after logout');
   assert.equal(mp.storage.has(KEY), false);
 }));
+
+test('a token the server refused is not restored after a restart, even when the re-login failed', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  await session.start();
+  mp.server.revokeAll();
+  mp.server.knobs.loginStatus = 500;
+  await assert.rejects(session.request({ url: '/api/a' }), { code: 'EXCHANGE_FAILED' });
+  assert.equal(mp.storage.has(KEY), false, 'the refused token is still stored');
+  mp.server.knobs.loginStatus = 200;
+  const app = mp.launch();
+  const response = await app.createSession().request({ url: '/api/b' });
+  assert.equal(response.statusCode, 200);
+  assert.equal(mp.server.log.requests.filter((r) => r.path === '/api/b').length, 1, 'sent the refused token first');
+}));
