@@ -49,6 +49,10 @@ Session.prototype.request = function (options) {
   if (options === null || typeof options !== 'object' || typeof options.url !== 'string' || !options.url) {
     return Promise.reject(new LoginError('CONFIG', 'session.request: `url` must be a non-empty string'));
   }
+  if (options.success || options.fail || options.complete) {
+    return Promise.reject(new LoginError('CONFIG', 'session.request returns a Promise: use .then/.catch ' +
+      'instead of success/fail/complete, which would never be called'));
+  }
   var prepared = Object.assign({}, options, { url: url.resolve(this._config.baseUrl, options.url) });
   var auth = prepared.auth !== false;
   delete prepared.auth;

@@ -74,10 +74,11 @@ test('session.on refuses unknown events and non-functions; its unsubscribe works
   assert.deepEqual(seen, ['login']);
 }));
 
-test('a request without a url rejects with CONFIG', withMiniProgram(async (mp) => {
+test('a request without a url, or with wx-style callbacks, rejects with CONFIG', withMiniProgram(async (mp) => {
   const session = mp.app.createSession();
   await assert.rejects(session.request({}), { code: 'CONFIG' });
   await assert.rejects(session.request(null), { code: 'CONFIG' });
+  await assert.rejects(session.request({ url: '/api/a', success() {} }), /returns a Promise/);
 }));
 
 test('a listener that throws does not stop the session', withMiniProgram(async (mp) => {
