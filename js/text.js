@@ -68,11 +68,21 @@ function Utf8Decoder(label, options) {
   this.ignoreBOM = !!(options && options.ignoreBOM);
 }
 
+// The glue passes a Uint8Array view of wasm memory on every string it reads: take that as is.
 function bytesOf(input) {
+  if (input instanceof Uint8Array) return input;
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (input === undefined || input === null) return new Uint8Array(0);
   if (Object.prototype.toString.call(input) === '[object ArrayBuffer]') return new Uint8Array(input); // any realm's
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   throw new TypeError('TextDecoder.decode: expected an ArrayBuffer or a view of one');
+}
+
+// Tokens and most strings crossing from Rust are short ASCII: decode those without the state machine.
+function asciiOrNull(bytes, start) {
+  var end = bytes.length;
+  if (end - start > CHUNK) return null;
+  for (var i = start; i < end; i++) if (bytes[i] >= 0x80) return null;
+  return String.fromCharCode.apply(null, start ? bytes.subarray(start) : bytes);
 }
 
 Utf8Decoder.prototype.decode = function (input, options) {
@@ -81,6 +91,8 @@ Utf8Decoder.prototype.decode = function (input, options) {
   var end = bytes.length;
   var i = 0;
   if (!this.ignoreBOM && end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+  var ascii = asciiOrNull(bytes, i);
+  if (ascii !== null) return ascii;
   var out = '';
   var units = [];
   var fatal = this.fatal;

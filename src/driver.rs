@@ -6,13 +6,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::convert;
 use crate::core::ids::IdMap;
 use crate::core::{Action, Config, Error, Event, Machine, Outcome, RequestId, Verdict};
-use crate::platform::Hooks;
+use crate::platform::{Answer, Hooks};
 
 /// A JS caller waiting on a Promise.
 struct Caller {
@@ -153,11 +153,11 @@ impl Driver {
             let result = JsFuture::from(answer).await;
             let outcome = match result {
                 Ok(answer) => {
-                    let unauthorized = convert::field(&answer, "unauthorized").is_truthy();
+                    let answer: Answer = answer.unchecked_into();
                     if let Some(caller) = this.callers.borrow_mut().get_mut(id) {
-                        caller.response = convert::field(&answer, "response");
+                        caller.response = answer.response();
                     }
-                    if unauthorized { Outcome::Unauthorized } else { Outcome::Answered }
+                    if answer.unauthorized() { Outcome::Unauthorized } else { Outcome::Answered }
                 }
                 Err(error) => Outcome::NoResponse(convert::error(&error).to_string()),
             };

@@ -30,9 +30,20 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn verify(this: &Hooks, token: &str) -> Promise;
 
-    /// One attempt of a request: resolves to `{response, unauthorized}`, rejects on no response.
+    /// One attempt of a request: resolves to an [`Answer`], rejects on no response.
     #[wasm_bindgen(method)]
     pub fn send(this: &Hooks, options: &JsValue, token: &str) -> Promise;
+
+    /// What `send` resolves to: `{response, unauthorized}`.
+    pub type Answer;
+
+    /// The `{statusCode, data, header}` the caller's Promise resolves with.
+    #[wasm_bindgen(method, getter)]
+    pub fn response(this: &Answer) -> JsValue;
+
+    /// Whether the configured rule says the token was refused.
+    #[wasm_bindgen(method, getter)]
+    pub fn unauthorized(this: &Answer) -> bool;
 
     /// The stored record, whatever storage holds.
     #[wasm_bindgen(method, catch, js_name = readStorage)]
