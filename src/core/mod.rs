@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod ids;
+pub mod interface;
 pub mod machine;
 pub mod raw;
 pub mod record;
@@ -10,7 +11,8 @@ pub mod request;
 pub mod token;
 
 pub use error::Error;
-pub use machine::{Action, Config, Event, Grant, Machine, Outcome, State, Verdict};
+pub use interface::{Action, Config, Event, Grant, Outcome, State, Verdict};
+pub use machine::Machine;
 pub use raw::Raw;
 pub use record::StoredFields;
 pub use request::RequestId;
