@@ -8,7 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { sizes, table: sizeTable, kb } = require('./size');
+const { sizes, table: sizeTable } = require('./size');
 const { createSandbox, miniprogramRoot } = require('../tests/support/sandbox');
 const { miniProgram } = require('../tests/support/app');
 

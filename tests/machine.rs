@@ -51,6 +51,13 @@ impl Harness {
         self.drain()
     }
 
+    /// A request the machine sends at once (the session must hold a fresh token).
+    fn sent_request(&mut self) -> RequestId {
+        let id = self.machine.handle_request(self.now);
+        self.drain();
+        id
+    }
+
     fn authenticated(token: &str) -> Harness {
         let mut h = Harness::new(config());
         h.machine.handle_ensure(h.now);
@@ -265,8 +272,7 @@ fn twenty_requests_that_401_at_once_cause_one_relogin_and_are_resent_with_the_ne
 #[test]
 fn a_token_the_server_rejected_leaves_storage_before_the_relogin() {
     let mut h = Harness::authenticated("refused");
-    let id = h.machine.handle_request(h.now);
-    h.drain();
+    let id = h.sent_request();
     h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     let after = h.drain();
     let cleared = after.iter().position(|a| *a == Action::ClearStorage);
@@ -285,9 +291,8 @@ fn a_token_that_merely_expired_stays_stored_until_replaced() {
 #[test]
 fn a_401_for_an_older_token_resends_with_the_current_one_without_a_login() {
     let mut h = Harness::authenticated("first");
-    let slow = h.machine.handle_request(h.now);
-    let quick = h.machine.handle_request(h.now);
-    h.drain();
+    let slow = h.sent_request();
+    let quick = h.sent_request();
     h.machine.handle_response(quick, 1, Outcome::Unauthorized, h.now);
     h.drain();
     h.login(2, "second");
@@ -302,8 +307,7 @@ fn a_401_for_an_older_token_resends_with_the_current_one_without_a_login() {
 #[test]
 fn a_request_still_rejected_after_its_relogin_fails_unauthorized_instead_of_looping() {
     let mut h = Harness::authenticated("first");
-    let id = h.machine.handle_request(h.now);
-    h.drain();
+    let id = h.sent_request();
     h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     h.drain();
     h.login(2, "second");
@@ -318,8 +322,7 @@ fn with_max_relogins_zero_a_401_fails_at_once() {
     h.machine.handle_ensure(h.now);
     h.restore(None);
     h.login(1, "t");
-    let id = h.machine.handle_request(h.now);
-    h.drain();
+    let id = h.sent_request();
     h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     assert_eq!(h.drain(), vec![Action::Reject { id, error: Error::Unauthorized { relogins: 0 } }]);
 }
@@ -327,8 +330,7 @@ fn with_max_relogins_zero_a_401_fails_at_once() {
 #[test]
 fn a_transport_failure_rejects_that_request_and_never_logs_in() {
     let mut h = Harness::authenticated("t");
-    let id = h.machine.handle_request(h.now);
-    h.drain();
+    let id = h.sent_request();
     h.machine.handle_response(id, 1, Outcome::NoResponse("request:fail timeout".into()), h.now);
     let after = h.drain();
     assert_eq!(after, vec![Action::Reject { id, error: Error::Network("request:fail timeout".into()) }]);
@@ -338,8 +340,7 @@ fn a_transport_failure_rejects_that_request_and_never_logs_in() {
 #[test]
 fn a_second_answer_for_the_same_attempt_is_ignored() {
     let mut h = Harness::authenticated("t");
-    let id = h.machine.handle_request(h.now);
-    h.drain();
+    let id = h.sent_request();
     h.machine.handle_response(id, 1, Outcome::Answered, h.now);
     h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     assert_eq!(h.drain(), vec![Action::Resolve { id }]);
@@ -350,8 +351,7 @@ fn a_repeated_answer_to_a_first_attempt_is_not_taken_for_the_retry() {
     // Found by the property tests: answers were matched by request only, so a callback for
     // attempt 1 that fired twice was read as the answer to attempt 2.
     let mut h = Harness::authenticated("first");
-    let id = h.machine.handle_request(h.now);
-    h.drain();
+    let id = h.sent_request();
     h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     h.drain();
     let after = h.login(2, "second");
@@ -410,8 +410,7 @@ fn a_passed_check_session_keeps_the_token_but_401s_still_rule() {
     h.machine.handle_check_session(1, true, h.now);
     let after = h.drain();
     assert_eq!(count(&after, |a| matches!(a, Action::Resolve { .. })), 1);
-    let id = h.machine.handle_request(h.now);
-    h.drain();
+    let id = h.sent_request();
     h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);
     assert!(h.drain().contains(&Action::WxLogin { login: 1 }));
 }
@@ -451,8 +450,7 @@ fn logout_during_a_login_rejects_the_waiting_and_ignores_the_late_answer() {
 #[test]
 fn a_401_arriving_after_logout_fails_without_logging_in_again() {
     let mut h = Harness::authenticated("t");
-    let id = h.machine.handle_request(h.now);
-    h.drain();
+    let id = h.sent_request();
     h.machine.handle_logout();
     h.drain();
     h.machine.handle_response(id, 1, Outcome::Unauthorized, h.now);

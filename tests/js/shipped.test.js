@@ -28,9 +28,7 @@ test('the ES2017 check rejects the syntax WeChat\'s npm build chokes on', () => 
 
 test('the shipped wasm validates with every post-MVP feature disabled', () => {
   const wasmOpt = path.resolve(__dirname, '../../node_modules/.bin/wasm-opt');
-  for (const file of ['mp_login_bg.wasm']) {
-    execFileSync(wasmOpt, ['--mvp-features', path.join(dist, file), '-o', '/dev/null'], { stdio: 'pipe' });
-  }
+  execFileSync(wasmOpt, ['--mvp-features', path.join(dist, 'mp_login_bg.wasm'), '-o', '/dev/null'], { stdio: 'pipe' });
 });
 
 test('the .wasm.br is the .wasm, compressed', () => {
