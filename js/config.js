@@ -3,7 +3,9 @@
 // lives in DEFAULTS.
 
 var LoginError = require('./errors.js').LoginError;
-var originOf = require('./url.js').originOf;
+var url = require('./url.js');
+var originOf = url.originOf;
+var carriesToken = require('./token-policy.js').carriesToken;
 
 var DEFAULT_LOGIN = { url: '/login', method: 'POST', codeField: 'code', tokenPath: 'token', expiresInPath: 'expires_in' };
 var DEFAULTS = {
@@ -23,7 +25,7 @@ var DEFAULTS = {
   maxRelogins: 1,
   platform: undefined,
   now: undefined,
-  wasmPath: '/miniprogram_npm/mp-login/mp_login_bg.wasm'
+  wasmPath: '/miniprogram_npm/mp-login/mp_login.wasm.br'
 };
 var METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
 var PLATFORM_CALLS = ['login', 'request', 'getStorageSync', 'setStorageSync', 'removeStorageSync'];
@@ -119,6 +121,7 @@ function normalize(options) {
   config.login = login(given('login'));
   config.exchange = optionalFunction('exchange', options.exchange);
   config.tokenHeader = string('tokenHeader', given('tokenHeader'));
+  config.tokenHeaderLower = config.tokenHeader.toLowerCase();
   config.tokenScheme = string('tokenScheme', given('tokenScheme'), true);
   config.tokenQuery = given('tokenQuery');
   if (config.tokenQuery !== null) string('tokenQuery', config.tokenQuery);
@@ -130,6 +133,10 @@ function normalize(options) {
   config.checkSession = given('checkSession');
   if (typeof config.checkSession !== 'boolean') fail('checkSession', 'a boolean', config.checkSession);
   config.verify = verify(options.verify);
+  if (config.verify && !carriesToken(config, url.resolve(config.baseUrl, config.verify.url))) {
+    throw new LoginError('CONFIG', 'createSession: `verify.url` must be on baseUrl\'s origin or in allowedOrigins: ' +
+      'the token is sent there');
+  }
   config.unauthorized = given('unauthorized');
   if (!Array.isArray(config.unauthorized) || !config.unauthorized.every(isStatus)) {
     fail('unauthorized', 'an array of HTTP status codes', config.unauthorized);

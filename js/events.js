@@ -4,6 +4,7 @@
 
 var LoginError = require('./errors.js').LoginError;
 
+// The order is the wire format: src/core/interface.rs numbers the events by their index here.
 var EVENTS = ['state', 'login', 'logout', 'expired', 'error', 'warning'];
 
 function Emitter() {
@@ -30,9 +31,16 @@ Emitter.prototype.emit = function (event, first, second) {
     try {
       listener(first, second);
     } catch (thrown) {
-      if (typeof console !== 'undefined') console.error('[mp-login] a "' + event + '" listener threw:', thrown);
+      report(event, thrown);
     }
   });
 };
 
-module.exports = { Emitter: Emitter };
+// An error reporter that replaces console.error may throw too: nothing escapes from here.
+function report(event, thrown) {
+  try {
+    if (typeof console !== 'undefined') console.error('[mp-login] a "' + event + '" listener threw:', thrown);
+  } catch (ignored) { /* nowhere left to report it */ }
+}
+
+module.exports = { Emitter: Emitter, EVENTS: EVENTS };

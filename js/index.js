@@ -5,12 +5,10 @@
 var LoginError = require('./errors.js').LoginError;
 var normalize = require('./config.js').normalize;
 var Session = require('./session.js').Session;
-var load = require('./loader.js').load;
 
-// Usable at once (e.g. in App.onLaunch): calls made before the wasm is loaded wait for it.
+// Usable at once (e.g. in App.onLaunch): calls made before the core is loaded wait for it.
 function createSession(options) {
-  var config = normalize(options);
-  return new Session(config, load(config.wasmPath));
+  return new Session(normalize(options));
 }
 
 module.exports = { createSession: createSession, LoginError: LoginError };

@@ -1,50 +1,71 @@
 'use strict';
-// Loads the wasm once (the glue module holds one instance, so the first path wins): WXWebAssembly (WeChat, string path only; prefers the .br),
-// TTWebAssembly (Douyin), or standard WebAssembly from bytes (Node). Resolves to the bindings.
+// Loads one instance of the login core for one session: through WXWebAssembly (WeChat) or
+// TTWebAssembly (Douyin), which take a path inside the code package, or from bytes where a
+// standard WebAssembly exists (Node). Only the brotli file ships: WXWebAssembly reads .wasm.br
+// from base library 2.14.0 (December 2020). The module imports nothing.
 
-var LoginError = require('./errors.js').LoginError;
+var errors = require('./errors.js');
+var LoginError = errors.LoginError;
 
-var loading = null;
+var LOAD_LIMIT_MS = 10000; // an instantiate that never settles must not hang every call
+var nodeModule = null;
 
-function bindings() {
-  return require('./mp_login_bg.js');
+function unsupported(detail) {
+  return new LoginError('UNSUPPORTED', 'mp-login could not load its core: ' + detail);
 }
 
-// `instantiate` resolves to {instance, module} on some versions and to the instance on others.
-function start(glue, result) {
-  var instance = result.instance || result;
-  glue.__wbg_set_wasm(instance.exports);
-  if (typeof instance.exports.__wbindgen_start === 'function') instance.exports.__wbindgen_start();
-  return glue;
-}
-
-function fromPath(runtime, path, imports) {
-  // .wasm.br needs base library 2.14.0; 2.13.x falls back to the plain file.
-  return runtime.instantiate(path + '.br', imports).catch(function () {
-    return runtime.instantiate(path, imports);
+// Settles with `start()`'s outcome, a synchronous throw included, or fails after the limit.
+function bounded(start, what) {
+  return new Promise(function (resolve, reject) {
+    var timer = setTimeout(function () {
+      reject(unsupported(what + ' did not finish within ' + LOAD_LIMIT_MS + ' ms'));
+    }, LOAD_LIMIT_MS);
+    var finish = function (settle) {
+      return function (value) { clearTimeout(timer); settle(value); };
+    };
+    try {
+      Promise.resolve(start()).then(finish(resolve), finish(reject));
+    } catch (thrown) {
+      finish(reject)(thrown);
+    }
   });
 }
 
-function nodeBytes() {
-  if (typeof __dirname !== 'string' || typeof require !== 'function') return null;
-  var fs = 'fs'; // not a literal: mini-program npm builds must not try to bundle it
-  return require(fs).readFileSync(__dirname + '/mp_login_bg.wasm');
+function fromPath(runtime, name, path) {
+  return bounded(function () { return runtime.instantiate(path, {}); }, name + '.instantiate').then(
+    // `instantiate` resolves to {instance, module} on some versions and to the instance on others.
+    function (result) { return (result.instance || result).exports; },
+    function (error) {
+      if (error instanceof LoginError) throw error;
+      throw unsupported(name + ' failed to load ' + path + ' (WeChat needs base library 2.14.0 or later ' +
+        'for .wasm.br): ' + errors.messageOf(error));
+    });
 }
 
-function instantiate(path) {
-  var glue = bindings();
-  var imports = { './mp_login_bg.js': glue };
-  if (typeof WXWebAssembly !== 'undefined') return fromPath(WXWebAssembly, path, imports);
-  if (typeof TTWebAssembly !== 'undefined') return fromPath(TTWebAssembly, path, imports);
-  var bytes = typeof WebAssembly !== 'undefined' ? nodeBytes() : null;
-  if (bytes) return WebAssembly.instantiate(bytes, imports);
-  return Promise.reject(new LoginError('UNSUPPORTED', 'mp-login needs WebAssembly: WeChat base library ' +
-    '2.13.0 or later (WXWebAssembly), or Node.js; this runtime has neither'));
+// Node: the package read from disk, compiled once, one instance per session.
+function fromNode(path) {
+  if (!nodeModule) {
+    var fs = 'fs'; // not literals: mini-program npm builds must not try to bundle them
+    var zlib = 'zlib';
+    var file = __dirname + '/' + path.slice(path.lastIndexOf('/') + 1);
+    nodeModule = new WebAssembly.Module(require(zlib).brotliDecompressSync(require(fs).readFileSync(file)));
+  }
+  return Promise.resolve(new WebAssembly.Instance(nodeModule, {}).exports);
 }
 
+// -> Promise of the exports of a new instance.
 function load(path) {
-  if (!loading) loading = instantiate(path).then(function (result) { return start(bindings(), result); });
-  return loading;
+  if (typeof WXWebAssembly !== 'undefined') return fromPath(WXWebAssembly, 'WXWebAssembly', path);
+  if (typeof TTWebAssembly !== 'undefined') return fromPath(TTWebAssembly, 'TTWebAssembly', path);
+  if (typeof WebAssembly !== 'undefined' && typeof __dirname === 'string' && typeof require === 'function') {
+    try {
+      return fromNode(path);
+    } catch (thrown) {
+      return Promise.reject(unsupported(errors.messageOf(thrown)));
+    }
+  }
+  return Promise.reject(unsupported('it needs WebAssembly: WeChat base library 2.14.0 or later ' +
+    '(WXWebAssembly), Douyin (TTWebAssembly), or Node.js; this runtime has none'));
 }
 
 module.exports = { load: load };

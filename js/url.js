@@ -20,9 +20,11 @@ function originOf(url) {
 
 // Relative urls are appended to baseUrl: ('https://a.com/v1', '/user') -> 'https://a.com/v1/user'.
 function resolve(baseUrl, url) {
-  if (ABSOLUTE.test(url)) return url;
   if (url.slice(0, 2) === '//') return baseUrl.slice(0, baseUrl.indexOf('//')) + url;
-  return baseUrl.replace(/\/+$/, '') + '/' + url.replace(/^\/+/, '');
+  if (url.charAt(0) !== '/' && ABSOLUTE.test(url)) return url;
+  var end = baseUrl.length;
+  while (end > 0 && baseUrl.charAt(end - 1) === '/') end--;
+  return baseUrl.slice(0, end) + (url.charAt(0) === '/' ? url : '/' + url);
 }
 
 function withQuery(url, name, value) {

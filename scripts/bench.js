@@ -9,8 +9,9 @@ const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { sizes, table: sizeTable } = require('./size');
-const { createSandbox, miniprogramRoot } = require('../tests/support/sandbox');
+const { createSandbox, miniprogramRoot, wxWebAssembly } = require('../tests/support/sandbox');
 const { miniProgram } = require('../tests/support/app');
+const { peerFigures, peerTable, withTokenServer } = require('./bench-peers');
 
 const root = miniprogramRoot();
 const BASE = 'https://api.example.com';
@@ -66,7 +67,6 @@ function freshSandbox(platform) {
 async function startup(runs = 30) {
   const toUsable = [];
   const instantiateBr = [];
-  const instantiateWasm = [];
   for (let i = 0; i < runs; i++) {
     const storage = new Map([['mp-login:session', { token: 'stored', createTime: Date.now() / 1000, expires_in: 7200 }]]);
     const platform = instantPlatform({ storage });
@@ -78,36 +78,34 @@ async function startup(runs = 30) {
     if (session.token !== 'stored') throw new Error('start-up bench: the stored token was not used');
 
     const probe = freshSandbox(platform);
-    const glue = probe.require('mp-login/mp_login_bg.js');
-    for (const [file, list] of [['.wasm.br', instantiateBr], ['.wasm', instantiateWasm]]) {
-      const t1 = now();
-      await probe.wasm.instantiate('/miniprogram_npm/mp-login/mp_login_bg' + file, { './mp_login_bg.js': glue });
-      list.push(ms(now() - t1));
-    }
+    const t1 = now();
+    await probe.wasm.instantiate('/miniprogram_npm/mp-login/mp_login.wasm.br', {});
+    instantiateBr.push(ms(now() - t1));
   }
   return {
     runs,
     requireToUsableMs: round(median(toUsable)),
     instantiateBrMs: round(median(instantiateBr)),
-    instantiateWasmMs: round(median(instantiateWasm)),
     firstRequireToUsableMs: round(toUsable[0])
   };
 }
 
-// ---- per-request overhead, measured inside one sandbox ----
+// ---- per-request overhead, measured inside one sandbox, behind the same token-checking
+// server the peers get (scripts/bench-peers.js), so the baseline is the same for all ----
 async function perRequest({ batches = 21, perBatch = 2000 } = {}) {
-  const platform = instantPlatform();
-  const sandbox = freshSandbox(platform);
-  const session = sandbox.require('mp-login').createSession({ baseUrl: BASE, exchange: exchangeFor(platform) });
+  const server = withTokenServer(instantPlatform());
+  const sandbox = freshSandbox(server.wx);
+  const session = sandbox.require('mp-login').createSession({ baseUrl: BASE, checkSession: false });
   await session.start();
   sandbox.context.session = session;
+  sandbox.context.bearer = server.bearer();
   sandbox.context.hrtime = () => Number(process.hrtime.bigint());
   const loop = sandbox.run(`(async function (kind, n) {
     var start = hrtime();
     for (var i = 0; i < n; i++) {
       if (kind === 'direct') {
         await new Promise(function (resolve, reject) {
-          wx.request({ url: 'https://api.example.com/api/x', header: { Authorization: 'Bearer t' }, success: resolve, fail: reject });
+          wx.request({ url: 'https://api.example.com/api/x', header: { Authorization: bearer }, success: resolve, fail: reject });
         });
       } else {
         await session.request({ url: '/api/x' });
@@ -115,6 +113,7 @@ async function perRequest({ batches = 21, perBatch = 2000 } = {}) {
     }
     return (hrtime() - start) / n / 1000;
   })`);
+  const unauthorized = server.counts.unauthorized;
   await loop('direct', perBatch);
   await loop('session', perBatch); // warm-up
   const direct = [];
@@ -123,9 +122,47 @@ async function perRequest({ batches = 21, perBatch = 2000 } = {}) {
     direct.push(await loop('direct', perBatch));
     viaSession.push(await loop('session', perBatch));
   }
+  if (server.counts.unauthorized !== unauthorized) throw new Error('mp-login: 401s during the timed loop');
   const d = median(direct);
   const s = median(viaSession);
-  return { batches, perBatch, directUs: round(d), sessionUs: round(s), addedUs: round(s - d), ratio: round(s / d) };
+  return { batches, perBatch, directUs: round(d), sessionUs: round(s), addedUs: round(s - d), ratio: round(s / d),
+    addedOverDirect: round((s - d) / d) };
+}
+
+// ---- calls across the wasm boundary: every export and import wrapped with a counter ----
+function countingWasm(root) {
+  const inner = wxWebAssembly(root);
+  const counter = { calls: 0 };
+  const wrap = (table) => {
+    const wrapped = {};
+    for (const [name, value] of Object.entries(table || {})) {
+      wrapped[name] = typeof value === 'function' ? (...args) => { counter.calls++; return value(...args); } : value;
+    }
+    return wrapped;
+  };
+  counter.instantiate = (file, imports) => {
+    const wrappedImports = {};
+    for (const [module, table] of Object.entries(imports || {})) wrappedImports[module] = wrap(table);
+    return inner.instantiate(file, wrappedImports).then((result) => ({ instance: { exports: wrap(result.instance.exports) }, module: result.module }));
+  };
+  return counter;
+}
+
+async function boundaryCalls({ warm = 1000 } = {}) {
+  const server = withTokenServer(instantPlatform());
+  const counter = countingWasm(root);
+  const sandbox = createSandbox({ root, wx: server.wx, WXWebAssembly: counter });
+  const session = sandbox.require('mp-login').createSession({ baseUrl: BASE });
+  let before = counter.calls;
+  await session.request({ url: '/api/first' });
+  const cold = counter.calls - before;
+  before = counter.calls;
+  for (let i = 0; i < warm; i++) await session.request({ url: '/api/x' });
+  const warmCalls = (counter.calls - before) / warm;
+  server.revoke();
+  before = counter.calls;
+  await session.request({ url: '/api/after-revoke' });
+  return { cold, warm: warmCalls, afterRevocation: counter.calls - before };
 }
 
 // ---- memory: requests with revocations and re-logins; no growth after warm-up ----
@@ -152,7 +189,7 @@ async function memory({ checkpoints = [1000, 10000, 100000], concurrency = 10 } 
       requests: done,
       wasmMemoryKB: instance.exports.memory.buffer.byteLength / 1024,
       jsHeapMB: round(process.memoryUsage().heapUsed / 1024 / 1024, 1),
-      unsettled: session._core.unsettled,
+      unsettled: session.unsettled,
       logins: platform.calls.login
     });
   }
@@ -255,13 +292,21 @@ function dependencyCosts(namesWasm) {
   return Object.entries(groups).sort((a, b) => b[1] - a[1]).map(([crate, bytes]) => ({ crate, bytes, share: round(bytes / total * 100, 1) }));
 }
 
+// `--quick`: only the per-request figure and the boundary calls, for iterating on the hot path.
+async function quick() {
+  console.log(JSON.stringify({ perRequest: await perRequest({ batches: 11 }), boundaryCalls: await boundaryCalls() }));
+}
+
 async function main() {
+  if (process.argv.includes('--quick')) return quick();
   const namesAt = process.argv.indexOf('--names');
   const result = { date: new Date().toISOString().slice(0, 10), machine: `${os.cpus().length}× ${os.cpus()[0].model.trim()}, ${os.platform()} ${os.release()}, Node ${process.version}` };
   result.size = sizes();
   result.dependencies = dependencyCosts(namesAt > 0 ? process.argv[namesAt + 1] : null);
   result.startup = await startup();
   result.perRequest = await perRequest();
+  result.boundaryCalls = await boundaryCalls();
+  result.peers = await peerFigures({ createPlatform: () => instantPlatform(), createSandbox });
   result.memory = await memory();
   result.roundTrips = await roundTrips();
 
@@ -278,14 +323,24 @@ async function main() {
     '| measure | ms |', '|---|---:|',
     `| require → usable session (WXWebAssembly stand-in, .wasm.br, stored token restored) | ${s.requireToUsableMs} |`,
     `| instantiate alone, .wasm.br (includes brotli decompression) | ${s.instantiateBrMs} |`,
-    `| instantiate alone, .wasm | ${s.instantiateWasmMs} |`,
     `| the very first load in this process | ${s.firstRequireToUsableMs} |`, '');
   const p = result.perRequest;
   out.push(`### Per-request overhead (median of ${p.batches} batches of ${p.perBatch} sequential requests, instant fake wx.request)`, '',
     '| | µs per request |', '|---|---:|',
     `| wx.request directly (promisified) | ${p.directUs} |`,
     `| session.request (token attached, through the wasm core) | ${p.sessionUs} |`,
-    `| **added by mp-login** | **${p.addedUs}** (×${p.ratio}) |`, '');
+    `| **added by mp-login** | **${p.addedUs}** (${p.addedOverDirect}× the direct call) |`, '');
+  const b = result.boundaryCalls;
+  out.push('### Calls across the wasm boundary (exports and imports wrapped with a counter)', '',
+    '| request | calls |', '|---|---:|',
+    `| warm (token held), per request | ${b.warm} |`,
+    `| cold (first request: storage, wx.login, exchange) | ${b.cold} |`,
+    `| after a revocation (401, re-login, retry) | ${b.afterRevocation} |`, '');
+  out.push('### Peers, measured in the same run over the same fake wx and token server', '',
+    '| library | versions | bundle raw | bundle brotli | direct µs | via library µs | added µs (×) |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    `| **mp-login** | this build | ${result.size.totals.packageRaw} | ${result.size.totals.shippedBrotli} | ${p.directUs} | ${p.sessionUs} | ${p.addedUs} (×${p.ratio}) |`,
+    peerTable(result.peers).split('\n').slice(2).join('\n'), '');
   out.push('### Memory (requests with a revocation every 50: 401s and re-logins)', '',
     '| requests | wasm linear memory | JS heap (after GC) | unsettled | logins |', '|---:|---:|---:|---:|---:|');
   for (const r of result.memory.rows) out.push(`| ${r.requests} | ${r.wasmMemoryKB} KB | ${r.jsHeapMB} MB | ${r.unsettled} | ${r.logins} |`);

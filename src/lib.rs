@@ -1,15 +1,12 @@
-//! mp-login: the login layer for WeChat mini programs.
+//! mp-login: the login layer for mini programs.
 //!
-//! [`core`] is a sans-IO state machine (events and `now` in, actions out), tested natively.
-//! The rest adapts it to JS: [`platform`] binds the hooks `js/` provides, `driver` performs the
-//! machine's actions through them, and `wasm` holds the exports.
+//! [`core`] is a sans-IO state machine: events and `now` in, decisions and actions out, all of
+//! them numbers. The JS bindings (`js/`) own every JS value (callers, options, responses, the
+//! token text) and perform the actions; `seam` is the thin set of wasm exports between the two.
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+// `deny`, not `forbid`: the seam's `#[no_mangle]` exports are the one place allowed it.
+#![deny(unsafe_code)]
 
 pub mod core;
-mod convert;
-mod driver;
-pub mod platform;
-mod wasm;
-
-pub use crate::wasm::Core;
+#[cfg(target_arch = "wasm32")]
+mod seam;

@@ -1,13 +1,12 @@
 //! What goes into the machine and what comes out of it: settings, the five states, the actions
-//! a driver performs, the events listeners hear, and the answers it feeds back.
+//! JS performs, the events listeners hear, and the answers it feeds back. Everything here is a
+//! number or a small enum: JS values never enter the core.
 
 use super::error::Error;
-use super::raw::Raw;
-use super::request::RequestId;
-use super::token::Token;
+use super::token::Seconds;
 
 /// Settings the machine needs (the rest of the JS config is the bindings' business).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Config {
     /// Seconds before expiry at which a token stops being sent.
     pub leeway_s: f64,
@@ -19,41 +18,47 @@ pub struct Config {
     pub verify: bool,
 }
 
-/// The five states a session is ever in.
+impl Config {
+    /// The defaults `js/config.js` documents.
+    pub const DEFAULT: Config =
+        Config { leeway_s: 60.0, max_relogins: 1, check_session: true, verify: false };
+}
+
+/// The five states a session is ever in, numbered as `STATES` in `js/core.js`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
 pub enum State {
     /// No token, no login running.
-    NoToken,
+    NoToken = 0,
     /// A restored token is being checked (`wx.checkSession`, `verify`).
-    Checking,
+    Checking = 1,
     /// `wx.login` or the exchange is running.
-    LoggingIn,
+    LoggingIn = 2,
     /// A fresh token is held.
-    Authenticated,
+    Authenticated = 3,
     /// The held token expired or was rejected; a login starts when someone needs one.
-    Expired,
+    Expired = 4,
 }
 
 impl State {
+    /// The names JS sees in `session.state`, by number.
+    pub const NAMES: [&'static str; 5] =
+        ["no-token", "checking", "logging-in", "authenticated", "expired"];
+
     /// The name JS sees in `session.state`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            State::NoToken => "no-token",
-            State::Checking => "checking",
-            State::LoggingIn => "logging-in",
-            State::Authenticated => "authenticated",
-            State::Expired => "expired",
-        }
+        State::NAMES[self as usize]
     }
 }
 
-/// Something the caller must do, in the order polled.
-#[derive(Debug, Clone, PartialEq)]
+/// Something JS must do, in the order given. None carries a JS value: the token, the code and
+/// the callers stay in JS, named here by generation, login and check numbers.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Action {
     /// Read the stored record and answer with `handle_restored`.
     ReadStorage,
-    /// Store this token (see `record` for the format).
-    WriteStorage(Token),
+    /// Store the current token with these numbers (see `js/storage-record.js`).
+    WriteStorage(super::token::Lifetime),
     /// Remove the stored record.
     ClearStorage,
     /// Call `wx.login`; answer with `handle_code`.
@@ -61,52 +66,36 @@ pub enum Action {
         /// Which login this is.
         login: u32,
     },
-    /// Exchange the code for a token, once; answer with `handle_exchanged`.
+    /// Exchange the code `wx.login` gave for this login, once; answer with `handle_exchanged`.
     Exchange {
         /// Which login this is.
         login: u32,
-        /// The code from `wx.login`.
-        code: String,
     },
     /// Call `wx.checkSession`; answer with `handle_check_session`.
     CheckSession {
         /// Which check this is.
         check: u32,
     },
-    /// Ask the server whether `token` is valid; answer with `handle_verified`.
+    /// Ask the server whether the held token is valid; answer with `handle_verified`.
     Verify {
         /// Which check this is.
         check: u32,
-        /// The restored token.
-        token: String,
     },
-    /// Send request `id` with `token`; answer with `handle_response`.
-    Send {
-        /// The request.
-        id: RequestId,
-        /// Which attempt of it this is (counted from 1); the answer must name it.
-        attempt: u32,
-        /// The token to attach.
-        token: String,
+    /// Everyone waiting for a token goes on with the token of this generation: requests are
+    /// sent with it, `ensureLogin()` callers resolve. Stale (a later generation exists) if JS
+    /// holds another by the time it performs this: then it does nothing.
+    Release {
+        /// The token's generation.
+        generation: u32,
     },
-    /// Settle `id` successfully (a request with its last response).
-    Resolve {
-        /// The caller.
-        id: RequestId,
-    },
-    /// Settle `id` with `error`.
-    Reject {
-        /// The caller.
-        id: RequestId,
-        /// Why.
-        error: Error,
-    },
+    /// Everyone waiting for a token fails with this.
+    RejectWaiting(Error),
     /// Tell listeners.
     Emit(Event),
 }
 
-/// What listeners of `session.on` hear.
-#[derive(Debug, Clone, PartialEq)]
+/// What listeners of `session.on` hear, numbered as `EVENTS` in `js/events.js`.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
     /// The state changed.
     State {
@@ -115,51 +104,122 @@ pub enum Event {
         /// The state before.
         old: State,
     },
-    /// The held token expired locally or was rejected.
-    Expired,
     /// A login produced a new token.
     Login,
     /// `logout()` ran.
     Logout,
+    /// The held token expired locally or was rejected.
+    Expired,
     /// Something failed in the background (a login, storage).
     Error(Error),
-    /// Something works but should be fixed (the server sent `session_key`).
-    Warning(&'static str),
+    /// Something works but should be fixed.
+    Warning(Warning),
+}
+
+impl Event {
+    /// `EVENTS` in `js/events.js`, in the same order: the index is the event on the wire.
+    pub const NAMES: [&'static str; 6] = ["state", "login", "logout", "expired", "error", "warning"];
+
+    /// This event's index in [`Event::NAMES`].
+    pub fn index(&self) -> u32 {
+        match self {
+            Event::State { .. } => 0,
+            Event::Login => 1,
+            Event::Logout => 2,
+            Event::Expired => 3,
+            Event::Error(_) => 4,
+            Event::Warning(_) => 5,
+        }
+    }
+}
+
+/// Warnings, numbered as `WARNINGS` in `js/errors.js`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Warning {
+    /// The login response carried WeChat's `session_key`: it was dropped.
+    SessionKey = 0,
 }
 
 /// What the server's answer to a request meant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
 pub enum Outcome {
     /// Any answer that is not "unauthorized" (4xx and 5xx included, as with wx.request).
-    Answered,
+    Answered = 0,
     /// The configured unauthorized status, or `isUnauthorized` said so.
-    Unauthorized,
-    /// No response at all, with the platform's message.
-    NoResponse(String),
+    Unauthorized = 1,
+    /// No response at all.
+    NoResponse = 2,
 }
 
 /// What the server said of a restored token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
 pub enum Verdict {
     /// Valid.
-    Valid,
+    Valid = 0,
     /// Invalid: log in again.
-    Invalid,
+    Invalid = 1,
     /// No answer: keep the token; local expiry and 401 still rule.
-    Unknown,
+    Unknown = 2,
+}
+
+/// What the token field of an answer or a record held, as JS classified it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum TokenField {
+    /// A non-empty string.
+    Text = 0,
+    /// The empty string.
+    Empty = 1,
+    /// Missing, or not a string.
+    NotText = 2,
 }
 
 /// What the login endpoint returned, before validation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Grant {
     /// The token field.
-    pub token: Raw,
+    pub token: TokenField,
     /// The expires_in field.
-    pub expires_in: Raw,
-    /// Whether the response also carried `session_key` (it is dropped, and a warning emitted).
+    pub expires_in: Seconds,
+    /// Whether the response also carried `session_key` (JS drops it; a warning is emitted).
     pub has_session_key: bool,
 }
 
-/// The warning for a login response that carries WeChat's `session_key`.
-pub const SESSION_KEY_WARNING: &str =
-    "the login response contains session_key: it was dropped; the server should keep it to itself";
+/// A stored record's fields, as JS decoded them (`js/storage-record.js`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stored {
+    /// Whether the token field is a non-empty string.
+    pub token_is_text: bool,
+    /// The createTime field (NaN when it is not a number).
+    pub create_time_s: f64,
+    /// The expires_in field.
+    pub expires_in: Seconds,
+}
+
+/// What a new caller (a request, or `ensureLogin()`) does now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Admission {
+    /// A fresh token is held: send with the current generation (or resolve, for ensureLogin).
+    Go = 0,
+    /// Wait for a `Release` or `RejectWaiting`.
+    Wait = 1,
+}
+
+/// What happens to a request after its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Resolve the caller with this answer.
+    Settle,
+    /// Send again now, with the current generation.
+    Send,
+    /// Wait for a `Release` or `RejectWaiting`.
+    Wait,
+    /// Wait, and count one more re-login for this request.
+    Relogin,
+    /// Reject the caller.
+    Fail(Error),
+}

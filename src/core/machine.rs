@@ -1,29 +1,27 @@
 //! The login state machine. Events come in through `handle_*` with the current time; what to do
-//! comes out of `poll_action`, in order. It never reads a clock, touches storage or sends.
-
-use std::collections::VecDeque;
+//! comes out of `poll_action`, in order. It never reads a clock, touches storage or sends, and
+//! it keeps nothing per caller: JS holds the callers and hands back what the rules need.
 
 use super::error::Error;
-use super::ids::IdMap;
 use super::interface::{
-    Action, Config, Event, Grant, Outcome, State, Verdict, SESSION_KEY_WARNING,
+    Action, Admission, Config, Event, Grant, Next, Outcome, State, Stored, Verdict, Warning,
 };
-use super::record::{self, StoredFields};
-use super::request::{Kind, Pending, RequestId, Retry};
-use super::token::Token;
+use super::queue::Outbox;
+use super::request::{Retry, Sent};
+use super::token::Lifetime;
 
 #[derive(Debug)]
 enum Phase {
     NoToken,
     Checking(Checking),
     LoggingIn(LoggingIn),
-    Authenticated(Token),
-    Expired(Token),
+    Authenticated(Lifetime),
+    Expired(Lifetime),
 }
 
 #[derive(Debug)]
 struct Checking {
-    token: Token,
+    token: Lifetime,
     check: u32,
     awaiting: Check,
 }
@@ -64,7 +62,7 @@ impl Phase {
         }
     }
 
-    fn token(&self) -> Option<&Token> {
+    fn token(&self) -> Option<&Lifetime> {
         match self {
             Phase::Authenticated(token) | Phase::Expired(token) => Some(token),
             Phase::Checking(checking) => Some(&checking.token),
@@ -79,80 +77,89 @@ pub struct Machine {
     config: Config,
     phase: Phase,
     restore: Restore,
-    /// Counts tokens held so far; a request remembers the generation it was sent with.
+    /// Counts tokens held so far (and logouts); JS sends with the token of a generation.
     generation: u32,
-    next_id: RequestId,
     logins: u32,
     checks: u32,
-    pending: IdMap<Pending>,
-    /// Callers waiting for a fresh token, oldest first.
-    waiting: VecDeque<RequestId>,
-    actions: VecDeque<Action>,
+    /// Someone waits for a `Release` or `RejectWaiting`.
+    waiting: bool,
+    /// Storage holds the current token's record (so a refusal must take it out).
+    stored: bool,
+    actions: Outbox,
 }
 
 impl Machine {
     /// A machine that has not looked at storage yet; the first caller makes it.
-    pub fn new(config: Config) -> Machine {
+    pub const fn new(config: Config) -> Machine {
         Machine {
             config,
             phase: Phase::NoToken,
             restore: Restore::NotAsked,
             generation: 0,
-            next_id: 0,
             logins: 0,
             checks: 0,
-            pending: IdMap::default(),
-            waiting: VecDeque::new(),
-            actions: VecDeque::new(),
+            waiting: false,
+            stored: false,
+            actions: Outbox::new(),
         }
     }
 
-    /// The current state.
+    /// The current state, as the last input left it.
     pub fn state(&self) -> State {
         self.phase.state()
     }
 
-    /// The token held, fresh or not; `None` in `NoToken` and `LoggingIn`.
-    pub fn token(&self) -> Option<&Token> {
+    /// The state as of `now`, without changing anything: a token that is no longer fresh
+    /// reads as expired before the next input moves the machine (and tells listeners).
+    pub fn state_at(&self, now: f64) -> State {
+        match &self.phase {
+            Phase::Authenticated(token) if !token.is_fresh(now, self.config.leeway_s) => {
+                State::Expired
+            }
+            phase => phase.state(),
+        }
+    }
+
+    /// The held token's lifetime, fresh or not; `None` in `NoToken` and `LoggingIn`.
+    pub fn token(&self) -> Option<&Lifetime> {
         self.phase.token()
     }
 
-    /// Callers not yet settled.
-    pub fn unsettled(&self) -> usize {
-        self.pending.len()
+    /// The generation of the newest token (JS sends with the token of this generation).
+    pub fn generation(&self) -> u32 {
+        self.generation
     }
 
     /// The next thing to do, if any.
     #[must_use]
     pub fn poll_action(&mut self) -> Option<Action> {
-        self.actions.pop_front()
+        self.actions.pop()
     }
 
-    /// `start()` / `ensureLogin()`: settled when a fresh token is held (or the login fails).
-    pub fn handle_ensure(&mut self, now: f64) -> RequestId {
-        self.enqueue(Kind::Waiter, now)
-    }
-
-    /// A request that needs the token.
-    pub fn handle_request(&mut self, now: f64) -> RequestId {
-        self.enqueue(Kind::Request, now)
-    }
-
-    /// Time passed: notice a token that expired while nobody was asking.
-    pub fn handle_tick(&mut self, now: f64) {
+    /// A request, `start()` or `ensureLogin()`: go now with the current token, or wait.
+    pub fn handle_call(&mut self, now: f64) -> Admission {
         if self.restore == Restore::Done {
-            self.advance(now);
+            self.expire_if_stale(now);
+            if let Phase::Authenticated(_) = self.phase {
+                return Admission::Go;
+            }
         }
+        self.wait(now);
+        Admission::Wait
     }
 
     /// The answer to `ReadStorage`: the stored record's fields, or `None` (nothing or garbage).
-    pub fn handle_restored(&mut self, stored: Option<StoredFields>, now: f64) {
+    /// Returns the generation the restored token now has, 0 when nothing was restored.
+    pub fn handle_restored(&mut self, stored: Option<Stored>, now: f64) -> u32 {
         if self.restore != Restore::Reading {
-            return;
+            return 0;
         }
         self.restore = Restore::Done;
-        if let Some(token) = record::restore(stored) {
+        let mut adopted = 0;
+        if let Some(token) = stored.as_ref().and_then(Lifetime::restore) {
             self.generation += 1;
+            self.stored = true;
+            adopted = self.generation;
             if !token.is_fresh(now, self.config.leeway_s) {
                 self.transition(|_| Phase::Expired(token));
                 self.emit(Event::Expired);
@@ -165,46 +172,55 @@ impl Machine {
             }
         }
         self.advance(now);
+        adopted
     }
 
-    /// The answer to `WxLogin`: the code, or why there is none.
-    pub fn handle_code(&mut self, login: u32, code: Result<String, Error>) {
+    /// The answer to `WxLogin`: a code (which JS keeps), or why there is none.
+    pub fn handle_code(&mut self, login: u32, code: Result<(), Error>) {
         if !self.is_logging_in(login, LoginStep::Code) {
             return;
         }
         match code {
-            Ok(code) if !code.is_empty() => {
+            Ok(()) => {
                 if let Phase::LoggingIn(state) = &mut self.phase {
                     state.awaiting = LoginStep::Exchange;
                 }
-                self.actions.push_back(Action::Exchange { login, code });
+                self.actions.push(Action::Exchange { login });
             }
-            Ok(_) => self.login_failed(Error::LoginFailed("wx.login gave an empty code".into())),
             Err(error) => self.login_failed(error),
         }
     }
 
-    /// The answer to `Exchange`.
-    pub fn handle_exchanged(&mut self, login: u32, grant: Result<Grant, Error>, now: f64) {
+    /// The answer to `Exchange`. Returns the generation the new token has, 0 when it was not
+    /// taken (a late answer, or one the core refused).
+    pub fn handle_exchanged(&mut self, login: u32, grant: Result<Grant, Error>, now: f64) -> u32 {
         if !self.is_logging_in(login, LoginStep::Exchange) {
-            return;
+            return 0;
         }
         let grant = match grant {
             Ok(grant) => grant,
-            Err(error) => return self.login_failed(error),
+            Err(error) => {
+                self.login_failed(error);
+                return 0;
+            }
         };
         if grant.has_session_key {
-            self.emit(Event::Warning(SESSION_KEY_WARNING));
+            self.emit(Event::Warning(Warning::SessionKey));
         }
-        match Token::from_grant(grant.token, grant.expires_in, now) {
+        match Lifetime::from_grant(&grant, now) {
             Ok(token) => {
                 self.generation += 1;
-                self.actions.push_back(Action::WriteStorage(token.clone()));
+                self.stored = true;
+                self.actions.push(Action::WriteStorage(token));
                 self.transition(|_| Phase::Authenticated(token));
                 self.emit(Event::Login);
                 self.advance(now);
+                self.generation
             }
-            Err(error) => self.login_failed(error),
+            Err(error) => {
+                self.login_failed(error);
+                0
+            }
         }
     }
 
@@ -219,9 +235,8 @@ impl Machine {
         } else if self.config.verify {
             if let Phase::Checking(state) = &mut self.phase {
                 state.awaiting = Check::Verify;
-                let token = state.token.value.clone();
-                self.actions.push_back(Action::Verify { check, token });
             }
+            self.actions.push(Action::Verify { check });
             return;
         } else {
             self.authenticate_checked();
@@ -241,116 +256,84 @@ impl Machine {
         self.advance(now);
     }
 
-    /// The answer to `Send`. An answer to any attempt but the one in flight is ignored.
-    pub fn handle_response(&mut self, id: RequestId, attempt: u32, outcome: Outcome, now: f64) {
-        let renewable = self.state() != State::NoToken;
-        let Some(pending) = self.pending.get_mut(id) else { return };
-        if pending.attempts != attempt {
-            return;
-        }
-        let Some(sent_with) = pending.sent_with.take() else { return };
-        let retry = match outcome {
-            Outcome::Answered => return self.settle(id, Ok(())),
-            Outcome::NoResponse(message) => return self.settle(id, Err(Error::Network(message))),
+    /// The answer to a request's attempt, with what JS remembers of that attempt. JS delivers
+    /// each attempt's answer once.
+    pub fn handle_response(&mut self, sent: Sent, outcome: Outcome, now: f64) -> Next {
+        match outcome {
+            Outcome::Answered => Next::Settle,
+            Outcome::NoResponse => Next::Fail(Error::Network),
             Outcome::Unauthorized => {
-                pending.after_unauthorized(
-                    sent_with,
-                    self.generation,
-                    renewable,
-                    self.config.max_relogins,
-                )
-            }
-        };
-        match retry {
-            Retry::Fail(error) => self.settle(id, Err(error)),
-            Retry::Relogin => {
-                if let Phase::Authenticated(_) = self.phase {
-                    self.reject_token();
+                let renewable = self.state() != State::NoToken;
+                match sent.after_unauthorized(self.generation, renewable, self.config.max_relogins) {
+                    Retry::Fail(error) => Next::Fail(error),
+                    Retry::Relogin => {
+                        self.reject_token();
+                        self.wait(now);
+                        Next::Relogin
+                    }
+                    Retry::Resend => match self.handle_call(now) {
+                        Admission::Go => Next::Send,
+                        Admission::Wait => Next::Wait,
+                    },
                 }
-                self.waiting.push_back(id);
-                self.advance(now);
-            }
-            Retry::Resend => {
-                self.waiting.push_back(id);
-                self.advance(now);
             }
         }
     }
 
     /// Writing or reading storage failed: the session goes on in memory.
-    pub fn handle_storage_failed(&mut self, message: String) {
-        self.emit(Event::Error(Error::Storage(message)));
+    pub fn handle_storage_failed(&mut self) {
+        self.emit(Event::Error(Error::Storage));
     }
 
     /// `logout()`: forget the token everywhere; late answers to older work are ignored.
     pub fn handle_logout(&mut self) {
         self.restore = Restore::Done;
         self.generation += 1;
+        self.stored = false;
         self.transition(|_| Phase::NoToken);
-        self.actions.push_back(Action::ClearStorage);
+        // Whatever storage holds, a record of ours or not: nothing may restore after a logout.
+        self.actions.push(Action::ClearStorage);
         self.emit(Event::Logout);
         self.reject_waiting(Error::LoggedOut);
     }
 
-    fn enqueue(&mut self, kind: Kind, now: f64) -> RequestId {
-        let id = self.next_id;
-        self.next_id = self.next_id.wrapping_add(1);
-        self.pending.insert(id, Pending::new(kind));
-        self.waiting.push_back(id);
+    /// Someone now waits for a token: read storage first, else log in if nothing is running.
+    fn wait(&mut self, now: f64) {
+        self.waiting = true;
+        if self.restore == Restore::NotAsked {
+            self.restore = Restore::Reading;
+            self.actions.push(Action::ReadStorage);
+        }
         self.advance(now);
-        id
     }
 
     /// Moves waiting callers on as far as the current phase allows.
     fn advance(&mut self, now: f64) {
-        match self.restore {
-            Restore::Done => {}
-            Restore::NotAsked if !self.waiting.is_empty() => {
-                self.restore = Restore::Reading;
-                self.actions.push_back(Action::ReadStorage);
-                return;
-            }
-            Restore::NotAsked | Restore::Reading => return,
+        if self.restore != Restore::Done {
+            return;
         }
-        if matches!(&self.phase, Phase::Authenticated(t) if !t.is_fresh(now, self.config.leeway_s)) {
-            self.expire();
-        }
-        match &self.phase {
-            Phase::Authenticated(token) => {
-                let token = token.value.clone();
-                self.release_waiting(&token);
+        self.expire_if_stale(now);
+        match self.phase {
+            Phase::Authenticated(_) if self.waiting => {
+                self.waiting = false;
+                self.actions.push(Action::Release { generation: self.generation });
             }
-            Phase::NoToken | Phase::Expired(_) if !self.waiting.is_empty() => self.start_login(),
+            Phase::NoToken | Phase::Expired(_) if self.waiting => self.start_login(),
             _ => {}
         }
     }
 
-    fn release_waiting(&mut self, token: &str) {
-        while let Some(id) = self.waiting.pop_front() {
-            let Some(pending) = self.pending.get_mut(id) else { continue };
-            match pending.kind {
-                Kind::Request => {
-                    pending.sent_with = Some(self.generation);
-                    pending.attempts += 1;
-                    let attempt = pending.attempts;
-                    self.actions.push_back(Action::Send { id, attempt, token: token.to_owned() });
-                }
-                Kind::Waiter => self.settle(id, Ok(())),
-            }
+    fn expire_if_stale(&mut self, now: f64) {
+        if matches!(&self.phase, Phase::Authenticated(t) if !t.is_fresh(now, self.config.leeway_s))
+        {
+            self.expire();
         }
     }
 
-    fn settle(&mut self, id: RequestId, result: Result<(), Error>) {
-        self.pending.remove(id);
-        self.actions.push_back(match result {
-            Ok(()) => Action::Resolve { id },
-            Err(error) => Action::Reject { id, error },
-        });
-    }
-
     fn reject_waiting(&mut self, error: Error) {
-        while let Some(id) = self.waiting.pop_front() {
-            self.settle(id, Err(error.clone()));
+        if self.waiting {
+            self.waiting = false;
+            self.actions.push(Action::RejectWaiting(error));
         }
     }
 
@@ -358,24 +341,24 @@ impl Machine {
         self.logins += 1;
         let login = self.logins;
         self.transition(|_| Phase::LoggingIn(LoggingIn { login, awaiting: LoginStep::Code }));
-        self.actions.push_back(Action::WxLogin { login });
+        self.actions.push(Action::WxLogin { login });
     }
 
     fn login_failed(&mut self, error: Error) {
         self.transition(|_| Phase::NoToken);
-        self.emit(Event::Error(error.clone()));
+        self.emit(Event::Error(error));
         self.reject_waiting(error);
     }
 
-    fn begin_check(&mut self, token: Token, awaiting: Check) {
+    fn begin_check(&mut self, token: Lifetime, awaiting: Check) {
         self.checks += 1;
         let check = self.checks;
         let action = match awaiting {
             Check::Session => Action::CheckSession { check },
-            Check::Verify => Action::Verify { check, token: token.value.clone() },
+            Check::Verify => Action::Verify { check },
         };
         self.transition(|_| Phase::Checking(Checking { token, check, awaiting }));
-        self.actions.push_back(action);
+        self.actions.push(action);
     }
 
     fn authenticate_checked(&mut self) {
@@ -398,11 +381,14 @@ impl Machine {
         self.emit(Event::Expired);
     }
 
-    /// The server (or WeChat) refused the held token: besides expiring it, take it out of
-    /// storage, so a restart before the next login succeeds does not restore it.
+    /// The server (or WeChat) refused the current token: besides expiring it (if still held),
+    /// take it out of storage, so a restart before the next login succeeds does not restore it.
     fn reject_token(&mut self) {
         self.expire();
-        self.actions.push_back(Action::ClearStorage);
+        if self.stored {
+            self.stored = false;
+            self.actions.push(Action::ClearStorage);
+        }
     }
 
     fn is_logging_in(&self, login: u32, step: LoginStep) -> bool {
@@ -414,7 +400,7 @@ impl Machine {
     }
 
     fn transition(&mut self, next: impl FnOnce(Phase) -> Phase) {
-        let old = std::mem::replace(&mut self.phase, Phase::NoToken);
+        let old = core::mem::replace(&mut self.phase, Phase::NoToken);
         let old_state = old.state();
         self.phase = next(old);
         let new_state = self.phase.state();
@@ -424,6 +410,6 @@ impl Machine {
     }
 
     fn emit(&mut self, event: Event) {
-        self.actions.push_back(Action::Emit(event));
+        self.actions.push(Action::Emit(event));
     }
 }

@@ -1,19 +1,18 @@
-//! The sans-IO core: plain Rust, no JS, no clock, no timers. Time comes in as `now` (ms since
-//! the epoch, as `Date.now()` gives it); work goes out as [`Action`]s.
+//! The sans-IO core: plain Rust, no JS, no clock, no timers, no allocation. Time comes in as
+//! `now` (ms since the epoch, as `Date.now()` gives it); work goes out as [`Action`]s.
 
 pub mod error;
-pub mod ids;
 pub mod interface;
 pub mod machine;
-pub mod raw;
-pub mod record;
+pub mod queue;
 pub mod request;
 pub mod token;
 
-pub use error::Error;
-pub use interface::{Action, Config, Event, Grant, Outcome, State, Verdict};
+pub use error::{Error, ExchangeProblem};
+pub use interface::{
+    Action, Admission, Config, Event, Grant, Next, Outcome, State, Stored, TokenField, Verdict,
+    Warning,
+};
 pub use machine::Machine;
-pub use raw::Raw;
-pub use record::StoredFields;
-pub use request::RequestId;
-pub use token::Token;
+pub use request::{Retry, Sent};
+pub use token::{Lifetime, Seconds};

@@ -62,3 +62,14 @@ test('verify accepting a restored token keeps it', withMiniProgram(async (mp) =>
   assert.equal(app.control.loginCalls, 0);
   assert.equal(mp.server.log.requests.filter((r) => r.path === '/verify').length, 1);
 }));
+
+test('a verify url on another origin is refused at createSession, so the token never goes there', withMiniProgram(async (mp) => {
+  const foreign = 'https://verify.example.org/check';
+  assert.throws(() => mp.app.createSession({ verify: { url: foreign } }), (error) => {
+    assert.equal(error.code, 'CONFIG');
+    assert.match(error.message, /verify\.url/);
+    return true;
+  });
+  const allowed = mp.app.createSession({ verify: { url: foreign }, allowedOrigins: ['https://verify.example.org'] });
+  assert.equal(allowed.state, 'no-token', 'allowed once its origin is trusted');
+}));

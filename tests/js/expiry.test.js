@@ -66,3 +66,29 @@ test('without expires_in there is no local expiry; the server\'s 401 decides', w
   await session.request({ url: '/api/b' });
   assert.equal(mp.server.log.logins, 2);
 }, { now: () => clock.now() }));
+
+test('reading state, token and expiresAt changes nothing and tells no one, even from a listener', withMiniProgram(async (mp) => {
+  clock.at = Date.now();
+  const session = mp.app.createSession({ now: clock.now });
+  const heard = [];
+  let reading = 0;
+  for (const event of ['state', 'login', 'logout', 'expired', 'error', 'warning']) {
+    session.on(event, (...args) => heard.push({ event, args, insideAGetter: reading > 0 }));
+  }
+  // The demo's state listener reads the getters; none of that may feed the machine.
+  session.on('state', () => {
+    reading++;
+    void [session.state, session.token, session.expiresAt];
+    reading--;
+  });
+  await session.start();
+  clock.advance(7200);
+  const before = heard.length;
+  assert.deepEqual([session.state, session.state], ['expired', 'expired']);
+  assert.notEqual(session.token, null);
+  assert.equal(typeof session.expiresAt, 'number');
+  assert.equal(heard.length, before, 'a getter fired events');
+  await session.request({ url: '/api/a' });
+  assert.ok(heard.slice(before).some((h) => h.event === 'expired'), 'the request, not a getter, noticed the expiry');
+  assert.deepEqual(heard.filter((h) => h.insideAGetter), []);
+}, { now: () => clock.now() }));

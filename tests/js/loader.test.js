@@ -1,6 +1,6 @@
 'use strict';
 // The package loads where a phone would load it: in the sandbox, through WXWebAssembly, with no
-// WebAssembly/TextEncoder/TextDecoder globals, and strings cross Rust intact.
+// WebAssembly/TextEncoder/TextDecoder globals; tokens of any text are kept intact.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { miniProgram } = require('../support/app');
@@ -16,13 +16,13 @@ test('the package loads in a sandbox without WebAssembly, TextEncoder or TextDec
     const session = createSession();
     await session.start();
     assert.equal(session.state, 'authenticated');
-    assert.deepEqual(sandbox.wasm.loaded, ['/miniprogram_npm/mp-login/mp_login_bg.wasm.br']);
+    assert.deepEqual(sandbox.wasm.loaded, ['/miniprogram_npm/mp-login/mp_login.wasm.br']);
   } finally {
     await mp.close();
   }
 });
 
-test('non-ASCII strings and a 100 KB string round-trip through Rust and the UTF-8 shim', async () => {
+test('non-ASCII tokens and a 100 KB token are stored and sent intact', async () => {
   const mp = await miniProgram();
   try {
     const big = '令牌🔑'.repeat(100 * 1024 / 10) + 'é';
@@ -65,19 +65,27 @@ test('a WXWebAssembly that resolves the bare instance works as well as {instance
   }
 });
 
-test('base library 2.13 (no .br support) falls back to the plain .wasm', async () => {
+test('below base library 2.14 (no .br support) every call rejects UNSUPPORTED naming 2.14.0, and nothing is sent', async () => {
   const mp = await miniProgram();
   try {
     const wasm = wxWebAssembly(mp.app.sandbox.root, { brotli: false });
-    const session = mp.launch({ WXWebAssembly: wasm }).createSession();
-    await session.start();
-    assert.deepEqual(wasm.loaded, ['/miniprogram_npm/mp-login/mp_login_bg.wasm']);
+    const app = mp.launch({ WXWebAssembly: wasm });
+    const session = app.createSession();
+    for (const call of [() => session.start(), () => session.request({ url: '/api/a' })]) {
+      await assert.rejects(call(), (error) => {
+        assert.equal(error.code, 'UNSUPPORTED');
+        assert.match(error.message, /2\.14\.0/);
+        return true;
+      });
+    }
+    assert.equal(app.control.loginCalls, 0);
+    assert.equal(mp.server.log.requests.length, 0);
   } finally {
     await mp.close();
   }
 });
 
-test('without any wasm runtime every call rejects UNSUPPORTED naming base library 2.13.0', async () => {
+test('without any wasm runtime every call rejects UNSUPPORTED naming base library 2.14.0', async () => {
   const { wx } = createFakeWx({ backend: new WeChatStandIn() });
   const sandbox = createSandbox({ root: miniprogramRoot(), wx, WXWebAssembly: null });
   const { createSession, LoginError } = sandbox.require('mp-login');
@@ -86,7 +94,7 @@ test('without any wasm runtime every call rejects UNSUPPORTED naming base librar
     await assert.rejects(call(), (error) => {
       assert.ok(error instanceof LoginError);
       assert.equal(error.code, 'UNSUPPORTED');
-      assert.match(error.message, /2\.13\.0/);
+      assert.match(error.message, /2\.14\.0/);
       return true;
     });
   }
@@ -104,7 +112,79 @@ test('on Douyin, tt and TTWebAssembly are used when there is no wx', async () =>
     const response = await session.request({ url: '/api/a' });
     assert.equal(response.statusCode, 200);
     assert.equal(tt.control.loginCalls, 1);
-    assert.deepEqual(ttWasm.loaded, ['/miniprogram_npm/mp-login/mp_login_bg.wasm.br']);
+    assert.deepEqual(ttWasm.loaded, ['/miniprogram_npm/mp-login/mp_login.wasm.br']);
+  } finally {
+    await mp.close();
+  }
+});
+
+// A WXWebAssembly whose first `instantiate` calls behave as `first` says, then the real one.
+function flakyWasm(root, first) {
+  const real = wxWebAssembly(root);
+  let calls = 0;
+  return {
+    get calls() { return calls; },
+    instantiate(file, imports) {
+      calls++;
+      return calls === 1 ? first(file) : real.instantiate(file, imports);
+    }
+  };
+}
+
+test('a failed load rejects UNSUPPORTED with the reason, and the next call loads again', async () => {
+  const mp = await miniProgram();
+  try {
+    const wasm = flakyWasm(mp.app.sandbox.root, () => Promise.reject(new Error('WXWebAssembly.instantiate: no file')));
+    const session = mp.launch({ WXWebAssembly: wasm }).createSession();
+    await assert.rejects(session.start(), (error) => {
+      assert.equal(error.code, 'UNSUPPORTED');
+      assert.match(error.message, /no file/);
+      return true;
+    });
+    await session.start();
+    assert.equal(session.state, 'authenticated');
+    assert.equal(wasm.calls, 2);
+  } finally {
+    await mp.close();
+  }
+});
+
+test('an instantiate that throws synchronously neither escapes createSession nor sticks', async () => {
+  const mp = await miniProgram();
+  try {
+    const wasm = flakyWasm(mp.app.sandbox.root, () => { throw new TypeError('sync throw in instantiate'); });
+    const session = mp.launch({ WXWebAssembly: wasm }).createSession();
+    await assert.rejects(session.request({ url: '/api/a' }), { code: 'UNSUPPORTED', message: /sync throw/ });
+    assert.equal((await session.request({ url: '/api/a' })).statusCode, 200);
+  } finally {
+    await mp.close();
+  }
+});
+
+test('an instantiate that never settles is bounded: calls reject UNSUPPORTED instead of hanging', async () => {
+  const mp = await miniProgram();
+  try {
+    const wasm = flakyWasm(mp.app.sandbox.root, () => new Promise(() => {}));
+    // The package's timers run 1000× faster here; the limit it reports is its real one.
+    const fastTimers = { setTimeout: (fn, ms) => setTimeout(fn, Math.ceil((ms || 0) / 1000)) };
+    const session = mp.launch({ WXWebAssembly: wasm, globals: fastTimers }).createSession();
+    await assert.rejects(session.start(), { code: 'UNSUPPORTED', message: /did not finish within 10000 ms/ });
+    await session.start();
+    assert.equal(session.state, 'authenticated');
+  } finally {
+    await mp.close();
+  }
+});
+
+test('an engine with neither globalThis nor global logs in and sends', async () => {
+  const mp = await miniProgram();
+  try {
+    const app = mp.launch();
+    app.sandbox.run('delete globalThis.globalThis');
+    assert.equal(app.sandbox.run('typeof globalThis + typeof global'), 'undefinedundefined');
+    const session = app.createSession();
+    assert.equal((await session.request({ url: '/api/a' })).statusCode, 200);
+    assert.equal(mp.server.log.logins, 1);
   } finally {
     await mp.close();
   }

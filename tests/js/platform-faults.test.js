@@ -129,11 +129,18 @@ test('a clock that throws or returns garbage falls back to Date.now instead of s
   }
 }));
 
-test('a request whose header throws when read is rejected, not left hanging', withMiniProgram(async (mp) => {
+test('a request whose header throws when read is rejected CONFIG naming the throw, not NETWORK nor a failed exchange', withMiniProgram(async (mp) => {
   const session = mp.app.createSession();
   await session.start();
   const header = {};
   Object.defineProperty(header, 'X-Bad', { enumerable: true, get() { throw new Error('getter'); } });
-  await assert.rejects(session.request({ url: '/api/a', header }), /getter/);
+  await assert.rejects(session.request({ url: '/api/a', header }), (error) => {
+    assert.equal(error.code, 'CONFIG');
+    assert.match(error.message, /reading the options threw: getter/);
+    assert.doesNotMatch(error.message, /token exchange failed|without a response/);
+    return true;
+  });
+  const options = new Proxy({ url: '/api/a' }, { ownKeys() { throw new Error('proxy trap'); } });
+  await assert.rejects(session.request(options), { code: 'CONFIG', message: /proxy trap/ });
   assert.equal((await session.request({ url: '/api/b' })).statusCode, 200, 'the session still works');
 }));

@@ -1,0 +1,195 @@
+'use strict';
+// Peers for npm run bench: alova 3 (token authentication) and axios 1 + axios-auth-refresh, each
+// set up as a login layer over wx.request (bench/peers/), measured the way scripts/bench.js
+// measures mp-login: bundle size (esbuild, minified, brotli 11) and per-request overhead inside a
+// mini-program sandbox. `node scripts/bench-peers.js` measures and prints them alone.
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const zlib = require('zlib');
+const esbuild = require('esbuild');
+
+const repo = path.resolve(__dirname, '..');
+const BASE = 'https://api.example.com';
+
+const PEERS = [
+  { name: 'alova (createServerTokenAuthentication)', entry: 'alova-entry.mjs', packages: ['alova'] },
+  { name: 'axios + axios-auth-refresh', entry: 'axios-entry.mjs', packages: ['axios', 'axios-auth-refresh'] }
+];
+
+const median = (values) => {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round = (n, digits = 2) => Number(n.toFixed(digits));
+
+// package.json read from disk: alova's and axios's export maps don't all expose it.
+const versionOf = (pkg) => JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+
+// What a mini program would ship for the peer: its entry and everything it imports, in one file.
+// 'browser' picks axios's browser build (no Node http adapter) and defines NODE_ENV=production.
+function bundle(entry) {
+  const result = esbuild.buildSync({
+    entryPoints: [path.join(repo, 'bench/peers', entry)],
+    bundle: true,
+    minify: true,
+    format: 'cjs',
+    target: 'es2017',
+    platform: 'browser',
+    write: false,
+    logLevel: 'warning'
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
+const brotli = (bytes) => zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+// A token-checking server in front of the device's wx.request, so that the peers' 401 and refresh
+// paths are real: POST /login trades a code from wx.login (each code works once) for a new token,
+// any other URL answers 401 unless it carries `Bearer <current token>`, and then goes to the device.
+// The direct baseline passes the same check, so both sides pay for it alike.
+function withTokenServer(device) {
+  const codes = new Set();
+  const counts = { login: 0, exchange: 0, unauthorized: 0 };
+  let issued = 0;
+  let valid = null;
+  const answer = (o, statusCode, data) => o.success({ statusCode, data, header: {}, errMsg: 'request:ok' });
+  const wx = Object.create(device);
+  wx.login = (o) => device.login(Object.assign({}, o, {
+    success(res) { counts.login++; codes.add(res.code); o.success(res); }
+  }));
+  wx.request = (o) => {
+    if (String(o.method).toUpperCase() === 'POST' && /\/login$/.test(o.url)) {
+      const body = typeof o.data === 'string' ? JSON.parse(o.data) : o.data;
+      counts.exchange++;
+      if (!body || !codes.delete(body.code)) return answer(o, 400, { error: 'bad code' });
+      valid = 'tok' + (++issued);
+      return answer(o, 200, { token: valid });
+    }
+    const header = o.header || {};
+    if (!valid || (header.Authorization || header.authorization) !== 'Bearer ' + valid) {
+      counts.unauthorized++;
+      return answer(o, 401, { error: 'unauthorized' });
+    }
+    return device.request(o);
+  };
+  return { wx, counts, revoke() { valid = null; }, bearer: () => 'Bearer ' + valid };
+}
+
+// The first request logs in; a revoked token costs one wx.login, one exchange and a retry that
+// succeeds. Throws if a peer does otherwise: its figures would not be a login layer's.
+async function checkLoginLayer(name, client, server) {
+  const expect = (what, actual, wanted) => {
+    if (actual !== wanted) throw new Error(`${name}: ${what} was ${actual}, expected ${wanted}`);
+  };
+  await client.request('/api/first');
+  expect('wx.login calls after the first request', server.counts.login, 1);
+  server.revoke();
+  const before = Object.assign({}, server.counts);
+  const data = await client.request('/api/after-revoke');
+  if (!data || data.error) throw new Error(`${name}: the request after a 401 did not recover: ${JSON.stringify(data)}`);
+  expect('wx.login calls to recover from one 401', server.counts.login - before.login, 1);
+  expect('exchanges to recover from one 401', server.counts.exchange - before.exchange, 1);
+  expect('401s while recovering', server.counts.unauthorized - before.unauthorized, 1);
+  await client.request('/api/again');
+  expect('wx.login calls once recovered', server.counts.login - before.login, 1);
+}
+
+async function measurePeer(peer, { createPlatform, createSandbox, batches, perBatch }) {
+  const code = bundle(peer.entry);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-peer-'));
+  try {
+    fs.writeFileSync(path.join(root, 'peer.js'), code);
+    const server = withTokenServer(createPlatform());
+    const sandbox = createSandbox({ root, wx: server.wx });
+    const client = sandbox.require('/peer.js').createClient(server.wx);
+    await checkLoginLayer(peer.name, client, server);
+
+    sandbox.context.client = client;
+    sandbox.context.bearer = server.bearer();
+    sandbox.context.hrtime = () => Number(process.hrtime.bigint());
+    // Same loop as scripts/bench.js's perRequest(): µs per sequential awaited request.
+    const loop = sandbox.run(`(async function (kind, n) {
+      var start = hrtime();
+      for (var i = 0; i < n; i++) {
+        if (kind === 'direct') {
+          await new Promise(function (resolve, reject) {
+            wx.request({ url: '${BASE}/api/x', header: { Authorization: bearer }, success: resolve, fail: reject });
+          });
+        } else {
+          await client.request('/api/x');
+        }
+      }
+      return (hrtime() - start) / n / 1000;
+    })`);
+    const unauthorized = server.counts.unauthorized;
+    await loop('direct', perBatch); // warm-up
+    await loop('peer', perBatch);
+    const direct = [];
+    const viaPeer = [];
+    for (let i = 0; i < batches; i++) {
+      direct.push(await loop('direct', perBatch));
+      viaPeer.push(await loop('peer', perBatch));
+    }
+    // Every timed request must have passed the token check, or the loop measured 401s.
+    if (server.counts.unauthorized !== unauthorized) throw new Error(`${peer.name}: 401s during the timed loop`);
+    const d = median(direct);
+    const p = median(viaPeer);
+    return {
+      name: peer.name,
+      version: peer.packages.map((pkg) => `${pkg}@${versionOf(pkg)}`).join(' + '),
+      bundleRaw: code.length,
+      bundleBrotli: brotli(code),
+      directUs: round(d),
+      peerUs: round(p),
+      addedUs: round(p - d),
+      ratio: round(p / d)
+    };
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function peerFigures({ createPlatform, createSandbox, batches = 21, perBatch = 2000 }) {
+  const rows = [];
+  for (const peer of PEERS) rows.push(await measurePeer(peer, { createPlatform, createSandbox, batches, perBatch }));
+  return rows;
+}
+
+function peerTable(rows) {
+  const lines = ['| peer | versions | bundle raw | bundle brotli | direct µs | via peer µs | added µs (×) |',
+    '|---|---|---:|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    lines.push(`| ${r.name} | ${r.version} | ${r.bundleRaw} | ${r.bundleBrotli} | ${r.directUs} | ${r.peerUs} | ${r.addedUs} (×${r.ratio}) |`);
+  }
+  return lines.join('\n');
+}
+
+// Standalone: a device whose calls answer at once (a minimal copy of scripts/bench.js's
+// instantPlatform without its own token check: withTokenServer does that here).
+function instantDevice() {
+  const storage = new Map();
+  let code = 0;
+  return {
+    login(o) { o.success({ code: 'c' + (++code), errMsg: 'login:ok' }); },
+    request(o) { o.success({ statusCode: 200, data: { ok: true }, header: {}, errMsg: 'request:ok' }); },
+    getStorageSync: (k) => (storage.has(k) ? storage.get(k) : ''),
+    setStorageSync: (k, v) => storage.set(k, JSON.parse(JSON.stringify(v))),
+    removeStorageSync: (k) => storage.delete(k)
+  };
+}
+
+if (require.main === module) {
+  const { createSandbox } = require('../tests/support/sandbox');
+  peerFigures({ createPlatform: instantDevice, createSandbox }).then((rows) => {
+    console.log('### Peers (median of 21 batches of 2000 sequential requests, instant fake wx.request)\n');
+    console.log(peerTable(rows));
+  }).catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
+
+module.exports = { peerFigures, peerTable, withTokenServer, PEERS };
