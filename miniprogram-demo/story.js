@@ -9,9 +9,9 @@ const os = require('os');
 const path = require('path');
 const { createDemoServer, STYLES } = require('./server/app');
 const { WeChatStandIn } = require('./server/wechat');
-const { createFakeWx } = require('../tests/support/fake-wx');
-const { createSandbox } = require('../tests/support/sandbox');
-const { miniProgramRuntime } = require('../tests/support/runtime');
+const { createFakeWx } = require('../simulator/fake-wx');
+const { createSandbox } = require('../simulator/sandbox');
+const { miniProgramRuntime } = require('../simulator/runtime');
 
 function option(name, fallback) {
   const at = process.argv.indexOf('--' + name);

@@ -9,6 +9,7 @@ const os = require('os');
 const path = require('path');
 const zlib = require('zlib');
 const esbuild = require('esbuild');
+const { createInstantWx, withTokenServer } = require('../simulator/instant-wx');
 
 const repo = path.resolve(__dirname, '..');
 const BASE = 'https://api.example.com';
@@ -45,38 +46,6 @@ function bundle(entry) {
 }
 
 const brotli = (bytes) => zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-
-// A token-checking server in front of the device's wx.request, so that the peers' 401 and refresh
-// paths are real: POST /login trades a code from wx.login (each code works once) for a new token,
-// any other URL answers 401 unless it carries `Bearer <current token>`, and then goes to the device.
-// The direct baseline passes the same check, so both sides pay for it alike.
-function withTokenServer(device) {
-  const codes = new Set();
-  const counts = { login: 0, exchange: 0, unauthorized: 0 };
-  let issued = 0;
-  let valid = null;
-  const answer = (o, statusCode, data) => o.success({ statusCode, data, header: {}, errMsg: 'request:ok' });
-  const wx = Object.create(device);
-  wx.login = (o) => device.login(Object.assign({}, o, {
-    success(res) { counts.login++; codes.add(res.code); o.success(res); }
-  }));
-  wx.request = (o) => {
-    if (String(o.method).toUpperCase() === 'POST' && /\/login$/.test(o.url)) {
-      const body = typeof o.data === 'string' ? JSON.parse(o.data) : o.data;
-      counts.exchange++;
-      if (!body || !codes.delete(body.code)) return answer(o, 400, { error: 'bad code' });
-      valid = 'tok' + (++issued);
-      return answer(o, 200, { token: valid });
-    }
-    const header = o.header || {};
-    if (!valid || (header.Authorization || header.authorization) !== 'Bearer ' + valid) {
-      counts.unauthorized++;
-      return answer(o, 401, { error: 'unauthorized' });
-    }
-    return device.request(o);
-  };
-  return { wx, counts, revoke() { valid = null; }, bearer: () => 'Bearer ' + valid };
-}
 
 // The first request logs in; a revoked token costs one wx.login, one exchange and a retry that
 // succeeds. Throws if a peer does otherwise: its figures would not be a login layer's.
@@ -167,23 +136,9 @@ function peerTable(rows) {
   return lines.join('\n');
 }
 
-// Standalone: a device whose calls answer at once (a minimal copy of scripts/bench.js's
-// instantPlatform without its own token check: withTokenServer does that here).
-function instantDevice() {
-  const storage = new Map();
-  let code = 0;
-  return {
-    login(o) { o.success({ code: 'c' + (++code), errMsg: 'login:ok' }); },
-    request(o) { o.success({ statusCode: 200, data: { ok: true }, header: {}, errMsg: 'request:ok' }); },
-    getStorageSync: (k) => (storage.has(k) ? storage.get(k) : ''),
-    setStorageSync: (k, v) => storage.set(k, JSON.parse(JSON.stringify(v))),
-    removeStorageSync: (k) => storage.delete(k)
-  };
-}
-
 if (require.main === module) {
-  const { createSandbox } = require('../tests/support/sandbox');
-  peerFigures({ createPlatform: instantDevice, createSandbox }).then((rows) => {
+  const { createSandbox } = require('../simulator/sandbox');
+  peerFigures({ createPlatform: createInstantWx, createSandbox }).then((rows) => {
     console.log('### Peers (median of 21 batches of 2000 sequential requests, instant fake wx.request)\n');
     console.log(peerTable(rows));
   }).catch((error) => {
@@ -192,4 +147,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { peerFigures, peerTable, withTokenServer, PEERS };
+module.exports = { peerFigures, peerTable, PEERS };

@@ -9,9 +9,10 @@ const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { sizes, table: sizeTable } = require('./size');
-const { createSandbox, miniprogramRoot, wxWebAssembly } = require('../tests/support/sandbox');
+const { createSandbox, miniprogramRoot, wxWebAssembly } = require('../simulator/sandbox');
 const { miniProgram } = require('../tests/support/app');
-const { peerFigures, peerTable, withTokenServer } = require('./bench-peers');
+const { peerFigures, peerTable } = require('./bench-peers');
+const { createInstantWx, withTokenServer } = require('../simulator/instant-wx');
 
 const root = miniprogramRoot();
 const BASE = 'https://api.example.com';
@@ -24,41 +25,6 @@ const ms = (ns) => Number(ns) / 1e6;
 const now = () => process.hrtime.bigint();
 const round = (n, digits = 2) => Number(n.toFixed(digits));
 
-// A wx whose calls answer at once (synchronously), with in-memory storage: no network in the
-// measurement. `unauthorizedEvery`: one request in N is refused (a revocation), the rest pass.
-function instantPlatform({ storage = new Map(), unauthorizedEvery = 0 } = {}) {
-  let code = 0;
-  let served = 0;
-  let validToken = null;
-  const platform = {
-    calls: { login: 0, request: 0 },
-    login(o) { platform.calls.login++; o.success({ code: 'c' + (++code), errMsg: 'login:ok' }); },
-    checkSession(o) { o.success({ errMsg: 'checkSession:ok' }); },
-    request(o) {
-      platform.calls.request++;
-      served++;
-      const auth = o.header && o.header.Authorization;
-      if (unauthorizedEvery && served % unauthorizedEvery === 0) validToken = null; // revoke
-      const ok = !unauthorizedEvery || (auth && auth === validToken);
-      o.success({ statusCode: ok ? 200 : 401, data: { ok }, header: {}, errMsg: 'request:ok' });
-    },
-    getStorageSync: (k) => (storage.has(k) ? storage.get(k) : ''),
-    setStorageSync: (k, v) => storage.set(k, JSON.parse(JSON.stringify(v))),
-    removeStorageSync: (k) => storage.delete(k),
-    issue(token) { validToken = 'Bearer ' + token; }
-  };
-  return platform;
-}
-
-function exchangeFor(platform) {
-  let n = 0;
-  return async () => {
-    const token = 'tok' + (++n);
-    platform.issue(token);
-    return { token, expiresIn: 7200 };
-  };
-}
-
 function freshSandbox(platform) {
   return createSandbox({ root, wx: platform });
 }
@@ -69,7 +35,7 @@ async function startup(runs = 30) {
   const instantiateBr = [];
   for (let i = 0; i < runs; i++) {
     const storage = new Map([['mp-login:session', { token: 'stored', createTime: Date.now() / 1000, expires_in: 7200 }]]);
-    const platform = instantPlatform({ storage });
+    const platform = createInstantWx({ storage });
     const t0 = now();
     const sandbox = freshSandbox(platform);
     const session = sandbox.require('mp-login').createSession({ baseUrl: BASE, checkSession: false });
@@ -93,7 +59,7 @@ async function startup(runs = 30) {
 // ---- per-request overhead, measured inside one sandbox, behind the same token-checking
 // server the peers get (scripts/bench-peers.js), so the baseline is the same for all ----
 async function perRequest({ batches = 21, perBatch = 2000 } = {}) {
-  const server = withTokenServer(instantPlatform());
+  const server = withTokenServer(createInstantWx());
   const sandbox = freshSandbox(server.wx);
   const session = sandbox.require('mp-login').createSession({ baseUrl: BASE, checkSession: false });
   await session.start();
@@ -149,7 +115,7 @@ function countingWasm(root) {
 }
 
 async function boundaryCalls({ warm = 1000 } = {}) {
-  const server = withTokenServer(instantPlatform());
+  const server = withTokenServer(createInstantWx());
   const counter = countingWasm(root);
   const sandbox = createSandbox({ root, wx: server.wx, WXWebAssembly: counter });
   const session = sandbox.require('mp-login').createSession({ baseUrl: BASE });
@@ -167,9 +133,9 @@ async function boundaryCalls({ warm = 1000 } = {}) {
 
 // ---- memory: requests with revocations and re-logins; no growth after warm-up ----
 async function memory({ checkpoints = [1000, 10000, 100000], concurrency = 10 } = {}) {
-  const platform = instantPlatform({ unauthorizedEvery: 50 });
-  const sandbox = freshSandbox(platform);
-  const session = sandbox.require('mp-login').createSession({ baseUrl: BASE, exchange: exchangeFor(platform) });
+  const server = withTokenServer(createInstantWx());
+  const sandbox = freshSandbox(server.wx);
+  const session = sandbox.require('mp-login').createSession({ baseUrl: BASE, checkSession: false });
   await session.start();
   const instance = sandbox.wasm.instances[0];
   let done = 0;
@@ -179,6 +145,7 @@ async function memory({ checkpoints = [1000, 10000, 100000], concurrency = 10 } 
     await Promise.all(Array.from({ length: concurrency }, async () => {
       while (done < target) {
         done++;
+        if (done % 50 === 0) server.revoke();
         await session.request({ url: '/api/x' }).catch(() => { failed++; });
       }
     }));
@@ -190,7 +157,7 @@ async function memory({ checkpoints = [1000, 10000, 100000], concurrency = 10 } 
       wasmMemoryKB: instance.exports.memory.buffer.byteLength / 1024,
       jsHeapMB: round(process.memoryUsage().heapUsed / 1024 / 1024, 1),
       unsettled: session.unsettled,
-      logins: platform.calls.login
+      logins: server.counts.login
     });
   }
   return { rows, failed, gcExposed: typeof global.gc === 'function' };
@@ -306,7 +273,7 @@ async function main() {
   result.startup = await startup();
   result.perRequest = await perRequest();
   result.boundaryCalls = await boundaryCalls();
-  result.peers = await peerFigures({ createPlatform: () => instantPlatform(), createSandbox });
+  result.peers = await peerFigures({ createPlatform: createInstantWx, createSandbox });
   result.memory = await memory();
   result.roundTrips = await roundTrips();
 

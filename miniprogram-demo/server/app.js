@@ -1,15 +1,21 @@
 'use strict';
-// The demo's server: what a developer's backend looks like in the login styles real tutorials
-// use. No third-party dependencies.
+// The demo's server, and the one fake back end of the tests, bench and soak: what a developer's
+// backend looks like in the login styles real tutorials use. No third-party dependencies.
 //
 //   POST /login {code}        code2Session, then a signed token (styles bearer, header, query)
 //                             or a one-minute login ticket (style two-step)
 //   POST /oauth/token         two-step only: HTTP Basic client credential + {ticket} ->
 //                             {access_token, token_type, expires_in}
-//   GET  /verify              header style: 200 {errCode: 0 | 40001} for the token sent
-//   GET  /api/profile         protected: the caller's openid
+//   GET  /verify              200 {errCode: 0 | 40001} for the token sent (the header style's
+//                             launch check)
+//   *    /api/...             protected: 401 without a valid token, else the caller's openid;
+//                             ?delay=ms answers later and judges the token when it answers;
+//                             /api/always401 refuses everyone; /api/status/N answers N
 //   POST /admin/revoke        every token issued so far stops working
 //   GET  /sns/jscode2session  the embedded stand-in of WeChat's endpoint
+//
+// `knobs` change its behaviour mid-run (a login endpoint that is down, slow or malformed) and
+// `log` records what arrived; the demo leaves both alone.
 //
 // Styles (how the token travels and how failure is said):
 //   bearer    Authorization: Bearer <t>; 401 when missing/expired/revoked
@@ -27,6 +33,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 const TICKET_LIFETIME_S = 60;
 const DEMO_CLIENT = { id: 'mp-login-demo', secret: 'demo-client-secret' };
 
+// An answer other than 200 (thrown from a route), or one with a chosen status.
 class HttpError extends Error {
   constructor(status, body) {
     super(body.errmsg || body.error || 'error');
@@ -34,6 +41,8 @@ class HttpError extends Error {
     this.body = body;
   }
 }
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function readJson(req) {
   return new Promise((resolve, reject) => {
@@ -73,6 +82,10 @@ function createDemoServer({
 }) {
   if (!STYLES.includes(style)) throw new Error(`unknown style "${style}" (known: ${STYLES.join(', ')})`);
   const tokens = new TokenIssuer({ stateFile, now });
+  // expiresIn undefined: tokens without a lifetime (the server's 401 alone decides);
+  // loginBody(token, expiresIn): what /login answers instead of {token, expires_in}.
+  const knobs = { expiresIn, loginStatus: 200, loginBody: null, loginDelayMs: 0, sendSessionKey: false };
+  const log = { logins: 0, loginAttempts: 0, requests: [] };
   const tickets = new Map();
   const usedTickets = new Set();
   let address = null;
@@ -91,7 +104,7 @@ function createDemoServer({
     throw new HttpError(401, { error: 'unauthorized', reason: result.error });
   }
 
-  async function openidFor(code) {
+  async function sessionFor(code) {
     if (typeof code !== 'string' || !code || code.length > 128) {
       throw new HttpError(400, { errcode: 41008, errmsg: 'missing code' });
     }
@@ -99,19 +112,44 @@ function createDemoServer({
     const session = await code2Session(target, code);
     if (session.errcode) throw new HttpError(400, { errcode: session.errcode, errmsg: session.errmsg });
     if (typeof session.openid !== 'string') throw new HttpError(502, { errcode: -1, errmsg: 'code2Session gave no openid' });
-    return session.openid; // session_key stays here: it is never sent to the mini program
+    return session; // its session_key stays here unless a test asks for the mistake
+  }
+
+  function logRequest(req, url) {
+    log.requests.push({ method: req.method, path: url.pathname, token: tokenFrom(req, url) || null, header: req.headers });
+  }
+
+  async function api(req, url) {
+    logRequest(req, url);
+    const delay = Number(url.searchParams.get('delay') || 0);
+    if (delay) await sleep(Math.min(delay, 60000));
+    if (url.pathname === '/api/always401') throw new HttpError(401, { error: 'unauthorized', reason: 'never here' });
+    const claims = authenticate(req, url);
+    const status = /^\/api\/status\/(\d{3})$/.exec(url.pathname);
+    if (status) throw new HttpError(Number(status[1]), { status: Number(status[1]) });
+    return { ok: true, path: url.pathname, openid: claims.sub, tokenIssuedAt: claims.iat,
+      servedAt: new Date(now()).toISOString(), token: tokenFrom(req, url) };
   }
 
   const routes = {
     'POST /login': async (req) => {
+      log.loginAttempts++;
+      if (knobs.loginDelayMs) await sleep(knobs.loginDelayMs);
       const { code } = await readJson(req);
-      const openid = await openidFor(code);
+      if (knobs.loginStatus !== 200) throw new HttpError(knobs.loginStatus, { errcode: -1, errmsg: 'login is down' });
+      const session = await sessionFor(code);
+      log.logins++;
       if (style === 'two-step') {
         const ticket = crypto.randomBytes(16).toString('hex');
-        tickets.set(ticket, { openid, expiresAt: now() + TICKET_LIFETIME_S * 1000 });
+        tickets.set(ticket, { openid: session.openid, expiresAt: now() + TICKET_LIFETIME_S * 1000 });
         return { ticket, expires_in: TICKET_LIFETIME_S };
       }
-      return { token: tokens.issue(openid, expiresIn), expires_in: expiresIn };
+      const token = tokens.issue(session.openid, knobs.expiresIn);
+      if (knobs.loginBody) return knobs.loginBody(token, knobs.expiresIn);
+      const answer = { token };
+      if (knobs.expiresIn !== undefined) answer.expires_in = knobs.expiresIn;
+      if (knobs.sendSessionKey) answer.session_key = session.session_key;
+      return answer;
     },
     'POST /oauth/token': async (req) => {
       if (style !== 'two-step') throw new HttpError(404, { error: 'not found' });
@@ -122,15 +160,12 @@ function createDemoServer({
       tickets.delete(ticket);
       if (!entry || usedTickets.has(ticket) || now() > entry.expiresAt) throw new HttpError(400, { error: 'invalid_grant' });
       usedTickets.add(ticket);
-      return { access_token: tokens.issue(entry.openid, expiresIn), token_type: 'Bearer', expires_in: expiresIn };
+      return { access_token: tokens.issue(entry.openid, knobs.expiresIn), token_type: 'Bearer', expires_in: knobs.expiresIn };
     },
     'GET /verify': async (req, url) => {
+      logRequest(req, url);
       const result = tokens.check(tokenFrom(req, url));
       return result.claims ? { errCode: 0 } : { errCode: 40001, errMsg: 'token ' + result.error };
-    },
-    'GET /api/profile': async (req, url) => {
-      const claims = authenticate(req, url);
-      return { openid: claims.sub, tokenIssuedAt: claims.iat, servedAt: new Date(now()).toISOString() };
     },
     'POST /admin/revoke': async () => {
       tokens.revokeAll();
@@ -147,7 +182,7 @@ function createDemoServer({
     let status = 200;
     let body;
     try {
-      const route = routes[req.method + ' ' + url.pathname];
+      const route = url.pathname.startsWith('/api/') ? api : routes[req.method + ' ' + url.pathname];
       if (!route) throw new HttpError(404, { error: 'not found' });
       body = await route(req, url);
     } catch (error) {
@@ -169,6 +204,9 @@ function createDemoServer({
   return {
     style,
     tokens,
+    knobs,
+    log,
+    revokeAll: () => tokens.revokeAll(),
     client: DEMO_CLIENT,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 'use strict';
 // Signed tokens: JWT-shaped (HS256), carrying the openid, issue and expiry times, and the
 // revocation generation they were issued in. The secret and the generation live in a state file,
-// so a restarted server still accepts the tokens it issued and still refuses revoked ones.
+// so a restarted server still accepts the tokens it issued and still refuses revoked ones; without
+// a state file (tests) they live in memory.
 
 const crypto = require('crypto');
 const fs = require('fs');
@@ -20,7 +21,7 @@ class TokenIssuer {
   load(secret) {
     let state = null;
     try {
-      state = JSON.parse(fs.readFileSync(this.stateFile, 'utf8'));
+      if (this.stateFile) state = JSON.parse(fs.readFileSync(this.stateFile, 'utf8'));
     } catch (missing) { /* first start */ }
     if (!state || typeof state.secret !== 'string' || typeof state.generation !== 'number') {
       state = { secret: crypto.randomBytes(32).toString('hex'), generation: 0 };
@@ -31,6 +32,7 @@ class TokenIssuer {
   }
 
   save(state) {
+    if (!this.stateFile) return;
     fs.mkdirSync(path.dirname(this.stateFile), { recursive: true });
     fs.writeFileSync(this.stateFile, JSON.stringify(state), { mode: 0o600 });
   }
@@ -39,9 +41,11 @@ class TokenIssuer {
     return crypto.createHmac('sha256', this.state.secret).update(body).digest('base64url');
   }
 
+  // expiresIn undefined: a token with no expiry (exp null).
   issue(subject, expiresIn) {
     const iat = Math.floor(this.now() / 1000);
-    const payload = b64({ sub: subject, iat, exp: iat + expiresIn, gen: this.state.generation });
+    const exp = expiresIn === undefined ? null : iat + expiresIn;
+    const payload = b64({ sub: subject, iat, exp, gen: this.state.generation });
     return HEADER + '.' + payload + '.' + this.sign(HEADER + '.' + payload);
   }
 
@@ -60,7 +64,7 @@ class TokenIssuer {
       return { error: 'malformed token' };
     }
     if (claims.gen !== this.state.generation) return { error: 'revoked' };
-    if (!(this.now() / 1000 < claims.exp)) return { error: 'expired' };
+    if (claims.exp !== null && !(this.now() / 1000 < claims.exp)) return { error: 'expired' };
     return { claims };
   }
 

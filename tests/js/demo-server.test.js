@@ -10,8 +10,8 @@ const { execFile } = require('child_process');
 const { createDemoServer, STYLES } = require('../../miniprogram-demo/server/app');
 const { WeChatStandIn } = require('../../miniprogram-demo/server/wechat');
 const { sessionOptions } = require('../../miniprogram-demo/miniprogram/config');
-const { createFakeWx } = require('../support/fake-wx');
-const { createSandbox, miniprogramRoot } = require('../support/sandbox');
+const { createFakeWx } = require('../../simulator/fake-wx');
+const { createSandbox, miniprogramRoot } = require('../../simulator/sandbox');
 
 const story = path.resolve(__dirname, '../../miniprogram-demo/story.js');
 const stateFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'demo-state-')), 'state.json');

@@ -4,8 +4,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { miniProgram } = require('../support/app');
-const { createSandbox, miniprogramRoot, wxWebAssembly } = require('../support/sandbox');
-const { createFakeWx } = require('../support/fake-wx');
+const { createSandbox, miniprogramRoot, wxWebAssembly } = require('../../simulator/sandbox');
+const { createFakeWx } = require('../../simulator/fake-wx');
 const { WeChatStandIn } = require('../../miniprogram-demo/server/wechat');
 
 test('the package loads in a sandbox without WebAssembly, TextEncoder or TextDecoder, from the .wasm.br', async () => {

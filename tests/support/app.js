@@ -1,16 +1,24 @@
 'use strict';
-// One mini program under test: a real server, the fake wx over real HTTP, and the built package
-// loaded in the sandbox. `launch()` starts the app again on the same storage (a cold start).
+// One mini program under test: the demo's server (the one fake back end) on 127.0.0.1, the fake
+// wx over real HTTP, and the built package loaded in the sandbox. `launch()` starts the app
+// again on the same storage (a cold start).
 
+const { createDemoServer } = require('../../miniprogram-demo/server/app');
 const { WeChatStandIn } = require('../../miniprogram-demo/server/wechat');
-const { createFakeWx } = require('./fake-wx');
-const { createSandbox, miniprogramRoot } = require('./sandbox');
-const { startServer } = require('./server');
+const { createFakeWx } = require('../../simulator/fake-wx');
+const { createSandbox, miniprogramRoot } = require('../../simulator/sandbox');
+
+// A back end on 127.0.0.1 with its own WeChat stand-in: `style` as the demo server takes it.
+async function startBackend({ now = Date.now, style = 'bearer' } = {}) {
+  const backend = new WeChatStandIn({ now });
+  const server = createDemoServer({ style, standIn: backend, now });
+  await server.listen(0);
+  return { backend, server };
+}
 
 // `now`: one clock for the server, WeChat and (when a test passes it on) the session.
-async function miniProgram({ now = Date.now } = {}) {
-  const backend = new WeChatStandIn({ now });
-  const server = await startServer({ backend, now });
+async function miniProgram({ now = Date.now, style } = {}) {
+  const { backend, server } = await startBackend({ now, style });
   const storage = new Map();
   const root = miniprogramRoot();
   let current = null;
@@ -48,4 +56,4 @@ function withMiniProgram(scenario, options) {
   };
 }
 
-module.exports = { miniProgram, withMiniProgram };
+module.exports = { miniProgram, withMiniProgram, startBackend };

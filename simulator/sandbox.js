@@ -14,7 +14,7 @@ const ABSENT = ['WebAssembly', 'TextEncoder', 'TextDecoder', 'fetch', 'window', 
   'Buffer', 'require', 'module', 'queueMicrotask', 'URL'];
 
 // A copy of miniprogram_dist laid out as DevTools' "构建 npm" lays it out.
-function miniprogramRoot(dist = path.resolve(__dirname, '../../miniprogram_dist'), name = 'mp-login') {
+function miniprogramRoot(dist = path.resolve(__dirname, '../miniprogram_dist'), name = 'mp-login') {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-root-'));
   fs.cpSync(dist, path.join(root, 'miniprogram_npm', name), { recursive: true });
   return root;
