@@ -1,11 +1,10 @@
-'use strict';
 // createSession's options: checked once, here, with errors that name the field; every default
 // lives in DEFAULTS.
 
-var LoginError = require('./errors.js').LoginError;
-var url = require('./url.js');
+import { LoginError } from './errors.js';
+import * as url from './url.js';
 var originOf = url.originOf;
-var carriesToken = require('./token-policy.js').carriesToken;
+import { carriesToken } from './token-policy.js';
 
 var DEFAULT_LOGIN = { url: '/login', method: 'POST', codeField: 'code', tokenPath: 'token', expiresInPath: 'expires_in' };
 var DEFAULTS = {
@@ -156,4 +155,4 @@ function isStatus(value) {
   return typeof value === 'number' && value % 1 === 0 && value >= 100 && value <= 599;
 }
 
-module.exports = { normalize: normalize };
+export { normalize };

@@ -1,4 +1,3 @@
-'use strict';
 // LoginError: the one error class callers see, with a stable `.code`. Each one is a real Error
 // object (Object.prototype.toString gives [object Error], so cross-realm checks and error
 // reporters see an error) whose prototype is LoginError's: `instanceof LoginError` and
@@ -78,7 +77,4 @@ function codeIndexOf(thrown) {
   return thrown instanceof LoginError ? CODES.indexOf(thrown.code) : -1;
 }
 
-module.exports = {
-  LoginError: LoginError, CODES: CODES, EXCHANGE_PROBLEMS: EXCHANGE_PROBLEMS, WARNINGS: WARNINGS,
-  coreError: coreError, messageOf: messageOf, codeIndexOf: codeIndexOf
-};
+export { LoginError, CODES, EXCHANGE_PROBLEMS, WARNINGS, coreError, messageOf, codeIndexOf };

@@ -1,8 +1,7 @@
-'use strict';
 // session.on(...): listeners run in order; one that throws does not stop the others nor the
 // session, and is reported on the console.
 
-var LoginError = require('./errors.js').LoginError;
+import { LoginError } from './errors.js';
 
 // The order is the wire format: src/core/interface.rs numbers the events by their index here.
 var EVENTS = ['state', 'login', 'logout', 'expired', 'error', 'warning'];
@@ -43,4 +42,4 @@ function report(event, thrown) {
   } catch (ignored) { /* nowhere left to report it */ }
 }
 
-module.exports = { Emitter: Emitter, EVENTS: EVENTS };
+export { Emitter, EVENTS };

@@ -1,9 +1,8 @@
-'use strict';
 // Turning a wx.login code into a token: either the configured login endpoint, or the user's
 // `exchange` hook for multi-step flows. Either way the result is handed to the core UNVALIDATED
 // ({token, expiresIn, hasSessionKey}); the core decides what is acceptable.
 
-var LoginError = require('./errors.js').LoginError;
+import { LoginError } from './errors.js';
 
 function pick(data, path) {
   return path.split('.').reduce(function (value, key) {
@@ -72,4 +71,4 @@ function createExchange(config, plainRequest) {
   };
 }
 
-module.exports = { createExchange: createExchange };
+export { createExchange };

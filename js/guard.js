@@ -1,4 +1,3 @@
-'use strict';
 // Guards for platform calls that may never call back (iOS can drop a request's callbacks when
 // the network goes). One sweeping timer serves every call in flight instead of a timer per call,
 // which would be the largest cost of a request: a guard is an entry, and the sweeper runs every
@@ -50,4 +49,4 @@ function release(entry) {
   }
 }
 
-module.exports = { arm: arm, release: release };
+export { arm, release };

@@ -1,10 +1,9 @@
-'use strict';
 // mp-login: require('mp-login') in a mini program (after DevTools' "构建 npm"), or
 // require('./miniprogram_dist') in Node.
 
-var LoginError = require('./errors.js').LoginError;
-var normalize = require('./config.js').normalize;
-var Session = require('./session.js').Session;
+import { LoginError } from './errors.js';
+import { normalize } from './config.js';
+import { Session } from './session.js';
 
 // Usable at once (e.g. in App.onLaunch): calls made before the core is loaded wait for it.
 function createSession(options) {

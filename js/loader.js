@@ -1,10 +1,9 @@
-'use strict';
 // Loads one instance of the login core for one session: through WXWebAssembly (WeChat) or
 // TTWebAssembly (Douyin), which take a path inside the code package, or from bytes where a
 // standard WebAssembly exists (Node). Only the brotli file ships: WXWebAssembly reads .wasm.br
 // from base library 2.14.0 (December 2020). The module imports nothing.
 
-var errors = require('./errors.js');
+import * as errors from './errors.js';
 var LoginError = errors.LoginError;
 
 var LOAD_LIMIT_MS = 10000; // an instantiate that never settles must not hang every call
@@ -68,4 +67,4 @@ function load(path) {
     '(WXWebAssembly), Douyin (TTWebAssembly), or Node.js; this runtime has none'));
 }
 
-module.exports = { load: load };
+export { load };

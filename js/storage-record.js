@@ -1,4 +1,3 @@
-'use strict';
 // THE storage format: one key holds {token, createTime, expires_in}; createTime in seconds
 // since the epoch, expires_in in seconds and absent when the server gave none.
 //
@@ -7,25 +6,23 @@
 // this library would have written (src/core/token.rs), and anything else restores as "no
 // token", overwritten by the next login.
 
-var core = require('./core.js');
+import { tokenKind, secondsKind } from './core.js';
 
-function encode(token, createTime, expiresIn) {
-  var record = { token: token, createTime: createTime };
+export function encode(token, createTime, expiresIn) {
+  const record = { token, createTime };
   if (expiresIn === expiresIn) record.expires_in = expiresIn; // NaN: no lifetime
   return record;
 }
 
 // -> null when storage holds no object at all, else the fields as the core takes them.
-function decode(stored) {
+export function decode(stored) {
   if (stored === null || typeof stored !== 'object') return null;
-  var createTime = stored.createTime;
+  const { token, createTime, expires_in: expiresIn } = stored;
   return {
-    token: stored.token,
-    tokenKind: core.tokenKind(stored.token),
+    token,
+    tokenKind: tokenKind(token),
     createTime: typeof createTime === 'number' ? createTime : NaN,
-    expiresKind: core.secondsKind(stored.expires_in),
-    expiresIn: typeof stored.expires_in === 'number' ? stored.expires_in : 0
+    expiresKind: secondsKind(expiresIn),
+    expiresIn: typeof expiresIn === 'number' ? expiresIn : 0
   };
 }
-
-module.exports = { encode: encode, decode: decode };

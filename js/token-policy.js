@@ -1,11 +1,10 @@
-'use strict';
 // THE token policy: which requests carry the token (only to trusted origins, never when the
 // caller says `auth: false`), where it goes (a header with an optional scheme, or a query
 // parameter), and which answers mean "unauthorized". Every path that attaches a token goes
 // through `attach`, which checks the origin itself, so no path can send it elsewhere.
 
-var LoginError = require('./errors.js').LoginError;
-var url = require('./url.js');
+import { LoginError } from './errors.js';
+import * as url from './url.js';
 
 // A url that starts with a trusted origin followed by the end of the authority ('/', '?', '#'
 // or nothing) is on it, with no parsing; anything else (another case, a default port,
@@ -67,4 +66,4 @@ function isUnauthorized(config, response) {
   }
 }
 
-module.exports = { carriesToken: carriesToken, attach: attach, own: own, isUnauthorized: isUnauthorized };
+export { carriesToken, attach, own, isUnauthorized };

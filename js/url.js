@@ -1,4 +1,3 @@
-'use strict';
 // Where a request goes and whether the token may go with it. No `URL` global: mini programs
 // have none.
 
@@ -35,4 +34,4 @@ function withQuery(url, name, value) {
   return head + separator + encodeURIComponent(name) + '=' + encodeURIComponent(value) + tail;
 }
 
-module.exports = { originOf: originOf, resolve: resolve, withQuery: withQuery };
+export { originOf, resolve, withQuery };

@@ -1,7 +1,8 @@
 'use strict';
-// Assembles miniprogram_dist/: js/ bundled into one minified ES2017 CommonJS file (WeChat's npm
-// build copies the folder as is; fewer, smaller files load faster), the optimized wasm as
-// .wasm.br only (WXWebAssembly reads it from base library 2.14.0), and the types. No source maps.
+// Assembles miniprogram_dist/: js/ (ES modules) bundled into one minified ES2017 CommonJS file
+// (WeChat's npm build copies the folder as is; one scope-hoisted file is smaller than modules
+// and loads faster), the optimized wasm as .wasm.br only (WXWebAssembly reads it from base
+// library 2.14.0), and the types. No source maps.
 // Usage: node scripts/package.js <optimized.wasm> <out-dir>
 const fs = require('fs');
 const path = require('path');
@@ -21,6 +22,8 @@ esbuild.buildSync({
   format: 'cjs',
   target: 'es2017',
   platform: 'neutral',
+  // The session's private members (`_name`) get short names too; `__proto__` is left alone.
+  mangleProps: /^_[a-z]/,
   legalComments: 'none',
   logLevel: 'error'
 });

@@ -1,12 +1,11 @@
-'use strict';
 // The platform adapter for wx and the wx-shaped APIs (tt, qq, swan). Always success/fail
 // callbacks, never the platform's own Promise mode (unreliable across APIs and versions). Each
 // call answers once even if a callback fires twice, and a guard timer answers it if none ever
 // fires. `send` is the callback form the per-request path uses (no promise of its own); the
 // rest are Promises.
 
-var LoginError = require('../errors.js').LoginError;
-var guards = require('../guard.js');
+import { LoginError } from '../errors.js';
+import * as guards from '../guard.js';
 
 var GRACE_MS = 5000;         // beyond a request's own timeout, before we stop waiting for wx
 var LOGIN_GUARD_MS = 15000;  // wx.login normally answers in well under a second
@@ -123,4 +122,4 @@ function createPlatform(api) {
   };
 }
 
-module.exports = { createPlatform: createPlatform };
+export { createPlatform };
