@@ -13,11 +13,15 @@ function carriesToken(config, target) {
   var origins = config.trustedOrigins;
   for (var i = 0; i < origins.length; i++) {
     var origin = origins[i];
-    if (target.lastIndexOf(origin, 0) === 0 && AUTHORITY_ENDS.indexOf(target.charAt(origin.length)) >= 0) return true;
+    if (target.startsWith(origin) && endsAuthority(target.charCodeAt(origin.length))) return true;
   }
   return origins.indexOf(url.originOf(target)) >= 0;
 }
-var AUTHORITY_ENDS = ['', '/', '?', '#'];
+
+// The end of the string (NaN), '/', '?' or '#'.
+function endsAuthority(code) {
+  return code !== code || code === 47 || code === 63 || code === 35;
+}
 
 // Places the token into `options`, the session's own copy of a request's options (made by
 // `own`), replacing any the caller set; `target` is the resolved url without the token.

@@ -233,9 +233,11 @@ async function roundTrips() {
 }
 
 // ---- which crates the wasm's bytes belong to ----
-function crateOf(item) {
+// `exported`: the module's export names; the seam's exports carry the core inlined into them.
+function crateOf(item, exported) {
+  if (exported.has(item)) return 'mp_login::seam (the exports, core code inlined)';
   const match = /^[<&\s]*(?:dyn )?([a-z_][a-z0-9_]*)\[[0-9a-f]+\]::([a-z_][a-z0-9_]*)(?:::([a-z_][a-z0-9_]*))?/.exec(item);
-  if (!match) return /^(core|__wbg|__wbindgen|__externref)/.test(item) || item.includes('_') ? 'wasm-bindgen exports and glue' : 'other';
+  if (!match) return 'other';
   const [, crate, first, second] = match;
   if (crate === 'mp_login') return 'mp_login::' + first;
   if (crate === 'alloc' && first === 'collections') return 'alloc::collections::' + second;
@@ -245,6 +247,7 @@ function crateOf(item) {
 
 function dependencyCosts(namesWasm) {
   if (!namesWasm || !fs.existsSync(namesWasm)) return null;
+  const exported = new Set(WebAssembly.Module.exports(new WebAssembly.Module(fs.readFileSync(namesWasm))).map((e) => e.name));
   const twiggy = process.env.TWIGGY || 'twiggy';
   const rows = JSON.parse(execFileSync(twiggy, ['top', '-n', '100000', '--format', 'json', namesWasm], { maxBuffer: 64 << 20 }));
   const groups = {};
@@ -252,7 +255,7 @@ function dependencyCosts(namesWasm) {
   for (const row of rows) {
     const name = row.name;
     if (name.includes('"function names" subsection') || name.startsWith('"') && name.includes('custom section')) continue;
-    const key = name.startsWith('data segment') ? 'data (strings, tables)' : crateOf(name);
+    const key = name.startsWith('data segment') ? 'data (strings, tables)' : crateOf(name, exported);
     groups[key] = (groups[key] || 0) + row.shallow_size;
     total += row.shallow_size;
   }

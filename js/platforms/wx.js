@@ -69,7 +69,7 @@ function promised(api, name, guardMs, code) {
 function toResponse(result) {
   var header = result.header || result.headers;
   return {
-    statusCode: Number(result.statusCode),
+    statusCode: +result.statusCode, // old Android sent a string
     data: result.data,
     header: header && typeof header === 'object' ? header : {}
   };
