@@ -264,10 +264,16 @@ impl Machine {
             Outcome::NoResponse => Next::Fail(Error::Network),
             Outcome::Unauthorized => {
                 let renewable = self.state() != State::NoToken;
-                match sent.after_unauthorized(self.generation, renewable, self.config.max_relogins) {
+                let retry =
+                    sent.after_unauthorized(self.generation, renewable, self.config.max_relogins);
+                // A 401 for the current token drops it, whether or not this request may retry:
+                // maxRelogins bounds the retries, never how long a refused token is kept.
+                if sent.generation == self.generation {
+                    self.reject_token();
+                }
+                match retry {
                     Retry::Fail(error) => Next::Fail(error),
                     Retry::Relogin => {
-                        self.reject_token();
                         self.wait(now);
                         Next::Relogin
                     }

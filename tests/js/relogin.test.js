@@ -60,6 +60,20 @@ test('maxRelogins: 0 turns a 401 into UNAUTHORIZED at once, and 2 allows two re-
   assert.equal(mp.server.log.logins, 4);
 }));
 
+test('with maxRelogins: 0 a revoked token is still dropped: the next ensureLogin logs in and a restart does not restore it', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession({ maxRelogins: 0, checkSession: false });
+  await session.start();
+  const revoked = session.token;
+  mp.server.revokeAll();
+  await assert.rejects(session.request({ url: '/api/a' }), { code: 'UNAUTHORIZED' });
+  assert.equal(session.state, 'expired');
+  assert.equal(mp.storage.has('mp-login:session'), false, 'the revoked token survives a restart');
+  await session.ensureLogin();
+  assert.equal(mp.server.log.logins, 2, 'ensureLogin resolved without logging in');
+  assert.notEqual(session.token, revoked);
+  assert.equal((await session.request({ url: '/api/a' })).statusCode, 200);
+}));
+
 test('isUnauthorized recognises a 200 with an error code in the body', withMiniProgram(async (mp) => {
   const session = mp.app.createSession({
     isUnauthorized: (res) => res.data && res.data.errCode === 40001
