@@ -21,15 +21,14 @@ function hasSessionKey(object) {
      Object.prototype.hasOwnProperty.call(object, 'sessionKey'));
 }
 
-// What a failed login answer says, without echoing the body (it might hold secrets).
+// What a failed login answer says: its status and error code, never the server's prose (a
+// message can carry what it should not, a session_key say).
 function describeFailure(response) {
   var data = response.data;
   var detail = '';
   if (data !== null && typeof data === 'object') {
     var code = data.errcode !== undefined ? data.errcode : data.errCode !== undefined ? data.errCode : data.code;
-    var message = data.errmsg || data.errMsg || data.message || data.error;
-    if (code !== undefined) detail += ' errcode ' + String(code).slice(0, 20);
-    if (typeof message === 'string') detail += ' ' + JSON.stringify(message.slice(0, 120));
+    if (typeof code === 'number' || (typeof code === 'string' && /^-?\w{1,20}$/.test(code))) detail = ' errcode ' + code;
   }
   return 'the login endpoint answered HTTP ' + response.statusCode + detail;
 }

@@ -26,8 +26,7 @@ export class Session {
     this._events = new Emitter();
     this._platform = createPlatform(config.platform);
     this._now = safeClock(config.now);
-    this._exchange = createExchange(config, (options) => this._platform.request(
-      Object.assign({}, options, { url: resolve(config.baseUrl, options.url) })));
+    this._exchange = createExchange(config, (options) => this._plainRequest(options));
     this._core = null;
     this._loading = null;
     this._queue = [];        // actions taken from the core, not yet performed
@@ -299,6 +298,23 @@ export class Session {
         this._after(this._core.x.verified(check, verdict, this._now()));
         this._drain();
       });
+  }
+
+  // The exchange's own requests: resolved against baseUrl, never with the token; bad options
+  // reject CONFIG rather than throw into the user's hook.
+  _plainRequest(options) {
+    let copy;
+    try {
+      copy = Object.assign({}, options);
+    } catch (thrown) {
+      copy = null;
+    }
+    if (!copy || options === null || typeof options !== 'object' || typeof copy.url !== 'string' || !copy.url) {
+      return Promise_.reject(new LoginError('CONFIG', "exchange: its `request` takes wx.request's options with a " +
+        'non-empty string `url`'));
+    }
+    copy.url = resolve(this._config.baseUrl, copy.url);
+    return this._platform.request(copy);
   }
 
   _emit(index, b, c, seen) {

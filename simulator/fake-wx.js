@@ -119,7 +119,7 @@ function createFakeWx({ backend, storage = new Map(), ext = {} } = {}) {
     } catch (error) {
       return fail('invalid data: ' + error.message);
     }
-    control.requests.push({ method, url, header });
+    control.requests.push({ method, url, header, timeout: options.timeout });
     const request = http.request(url, { method, headers: header }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));

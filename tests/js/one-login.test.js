@@ -84,6 +84,18 @@ test('a login response carrying session_key warns, and session_key is neither st
   assert.deepEqual(Object.keys(stored).sort(), ['createTime', 'expires_in', 'token']);
 }));
 
+test('a failed login answer is described by its status and error code, never the server\'s words', withMiniProgram(async (mp) => {
+  mp.server.knobs.loginBody = () => ({ errcode: 40029, errmsg: 'invalid code, session_key=Zm9vYmFyYmF6' });
+  const platform = Object.assign({}, mp.app.wx, {
+    request: (options) => mp.app.wx.request(Object.assign({}, options, {
+      success: (res) => options.success(Object.assign({}, res, /\/login$/.test(options.url) ? { statusCode: 400 } : {}))
+    }))
+  });
+  const error = await mp.app.createSession({ platform }).start().catch((e) => e);
+  assert.equal(error.code, 'EXCHANGE_FAILED');
+  assert.equal(error.message, 'token exchange failed: the login endpoint answered HTTP 400 errcode 40029');
+}));
+
 test('malformed login answers are EXCHANGE_FAILED with a message naming the problem', withMiniProgram(async (mp) => {
   const bodies = [
     [{ token: 12345, expires_in: 7200 }, /token must be a string, got number/],

@@ -44,12 +44,13 @@ test('a wx.login that never calls back: every caller rejects LOGIN_FAILED once t
   }
 }));
 
-test('a wx.request that never calls back rejects NETWORK after its timeout and a grace period', withMiniProgram(async (mp) => {
+test('a wx.request that never calls back rejects NETWORK after its timeout and a grace period, and is aborted', withMiniProgram(async (mp) => {
   const app = mp.launch({ globals: fastTimers });
   const real = app.wx.request;
   let swallowed = 0;
+  let aborted = 0;
   const platform = Object.assign({}, app.wx, {
-    request: (options) => (options.url.includes('/api/') ? (swallowed++, {}) : real(options))
+    request: (options) => (options.url.includes('/api/') ? (swallowed++, { abort() { aborted++; } }) : real(options))
   });
   const session = app.createSession({ platform });
   await assert.rejects(session.request({ url: '/api/a', timeout: 2000 }), (error) => {
@@ -58,6 +59,40 @@ test('a wx.request that never calls back rejects NETWORK after its timeout and a
     return true;
   });
   assert.equal(swallowed, 1);
+  assert.equal(aborted, 1, 'a request reported failed must not go on');
+}));
+
+test('time a request spends in wx\'s own queue (ten run at once) never counts against its guard', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  await session.start();
+  // 50 requests of 1.5 s: wx runs them in five waves, 7.5 s in all, longer than timeout + grace.
+  const responses = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+    session.request({ url: '/api/slow?delay=1500&n=' + i, timeout: 2000 })));
+  assert.deepEqual(responses.map((r) => r.statusCode), Array(50).fill(200));
+  assert.equal(mp.app.control.maxInFlightSeen, 10);
+}));
+
+test('a timeout that is not a positive finite number, or is over 60 s, goes out as wx\'s 60 s default', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  await session.start();
+  const timeouts = [NaN, Infinity, 2147483647, 0, -1, '5000', 60001];
+  for (const timeout of timeouts) {
+    const response = await session.request({ url: '/api/slow?delay=150', timeout });
+    assert.equal(response.statusCode, 200, `timeout ${timeout}`);
+  }
+  const sent = mp.app.control.requests.filter((r) => r.url.includes('/api/slow')).map((r) => r.timeout);
+  assert.deepEqual(sent, Array(timeouts.length).fill(60000));
+  await session.request({ url: '/api/a', timeout: 1234 });
+  assert.equal(mp.app.control.requests.at(-1).timeout, 1234, 'a valid timeout is kept');
+}));
+
+test('an answer without a statusCode is no HTTP answer: NETWORK, not a response with NaN', withMiniProgram(async (mp) => {
+  const platform = Object.assign({}, mp.app.wx, {
+    request: (options) => (options.url.includes('/api/') ? setTimeout(() => options.success({ data: { ok: true }, errMsg: 'request:ok' }), 0)
+      : mp.app.wx.request(options))
+  });
+  const session = mp.app.createSession({ platform });
+  await assert.rejects(session.request({ url: '/api/a' }), { code: 'NETWORK', message: /without a status code/ });
 }));
 
 test('a checkSession that never answers counts as failed: the restored token is replaced', withMiniProgram(async (mp) => {
@@ -143,4 +178,18 @@ test('a request whose header throws when read is rejected CONFIG naming the thro
   const options = new Proxy({ url: '/api/a' }, { ownKeys() { throw new Error('proxy trap'); } });
   await assert.rejects(session.request(options), { code: 'CONFIG', message: /proxy trap/ });
   assert.equal((await session.request({ url: '/api/b' })).statusCode, 200, 'the session still works');
+}));
+
+test('the exchange\'s request helper rejects CONFIG for options without a url instead of throwing into the hook', withMiniProgram(async (mp) => {
+  for (const options of [undefined, null, { url: 42 }, { url: '' }]) {
+    let returned = null;
+    const session = mp.launch().createSession({
+      exchange: (code, request) => {
+        returned = request(options); // called synchronously: a throw would escape here
+        return returned;
+      }
+    });
+    await assert.rejects(session.start(), { code: 'EXCHANGE_FAILED', message: /`request` takes wx\.request's options/ });
+    assert.ok(returned && typeof returned.then === 'function', 'request() did not return a Promise');
+  }
 }));
