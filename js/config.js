@@ -36,6 +36,10 @@ function fail(field, expected, value) {
   throw new LoginError('CONFIG', 'createSession: `' + field + '` must be ' + expected + ', got ' + got);
 }
 
+function own(object, key) {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
+
 function isPlainObject(value) {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -68,7 +72,7 @@ function httpOrigin(field, value) {
 function login(value) {
   if (!isPlainObject(value)) fail('login', 'an object', value);
   checkKeys(value, DEFAULT_LOGIN, 'login.');
-  var merged = Object.assign({}, DEFAULT_LOGIN, value);
+  var merged = Object.assign({}, DEFAULT_LOGIN, value); // own properties only
   string('login.url', merged.url);
   merged.method = string('login.method', merged.method).toUpperCase();
   if (METHODS.indexOf(merged.method) < 0) fail('login.method', 'one of ' + METHODS.join(', '), value.method);
@@ -82,9 +86,9 @@ function verify(value) {
   if (value === null || value === undefined) return null;
   if (!isPlainObject(value)) fail('verify', 'null or an object {url, method}', value);
   checkKeys(value, { url: 1, method: 1 }, 'verify.');
-  var method = string('verify.method', value.method === undefined ? 'GET' : value.method).toUpperCase();
+  var method = string('verify.method', own(value, 'method') === undefined ? 'GET' : value.method).toUpperCase();
   if (METHODS.indexOf(method) < 0) fail('verify.method', 'one of ' + METHODS.join(', '), value.method);
-  return { url: string('verify.url', value.url), method: method };
+  return { url: string('verify.url', own(value, 'url')), method: method };
 }
 
 function platform(value) {
@@ -101,24 +105,26 @@ function platform(value) {
   return api;
 }
 
-// Returns the complete, checked configuration or throws LoginError('CONFIG').
-function normalize(options) {
-  if (!isPlainObject(options)) fail('options', 'an object', options);
-  checkKeys(options, DEFAULTS, '');
-  if (options.login !== undefined && options.exchange !== undefined && options.exchange !== null) {
+// Returns the complete, checked configuration or throws LoginError('CONFIG'). Only the options'
+// own properties count: an inherited one (a polluted Object.prototype) must not route the token.
+function normalize(given_) {
+  if (!isPlainObject(given_)) fail('options', 'an object', given_);
+  checkKeys(given_, DEFAULTS, '');
+  var options = Object.assign({}, given_);
+  if (own(options, 'login') !== undefined && own(options, 'exchange') !== undefined && own(options, 'exchange') !== null) {
     throw new LoginError('CONFIG', 'createSession: give `login` or `exchange`, not both');
   }
-  var given = function (key) { return options[key] === undefined ? DEFAULTS[key] : options[key]; };
+  var given = function (key) { return own(options, key) === undefined ? DEFAULTS[key] : options[key]; };
   var config = {};
-  config.baseUrl = string('baseUrl', options.baseUrl);
-  config.origin = httpOrigin('baseUrl', options.baseUrl);
+  config.baseUrl = string('baseUrl', own(options, 'baseUrl'));
+  config.origin = httpOrigin('baseUrl', own(options, 'baseUrl'));
   var allowed = given('allowedOrigins');
   if (!Array.isArray(allowed)) fail('allowedOrigins', 'an array of origins', allowed);
   config.trustedOrigins = [config.origin].concat(allowed.map(function (origin, i) {
     return httpOrigin('allowedOrigins[' + i + ']', origin);
   }));
   config.login = login(given('login'));
-  config.exchange = optionalFunction('exchange', options.exchange);
+  config.exchange = optionalFunction('exchange', own(options, 'exchange'));
   config.tokenHeader = string('tokenHeader', given('tokenHeader'));
   config.tokenHeaderLower = config.tokenHeader.toLowerCase();
   config.tokenScheme = string('tokenScheme', given('tokenScheme'), true);
@@ -131,7 +137,7 @@ function normalize(options) {
   }
   config.checkSession = given('checkSession');
   if (typeof config.checkSession !== 'boolean') fail('checkSession', 'a boolean', config.checkSession);
-  config.verify = verify(options.verify);
+  config.verify = verify(own(options, 'verify'));
   if (config.verify && !carriesToken(config, url.resolve(config.baseUrl, config.verify.url))) {
     throw new LoginError('CONFIG', 'createSession: `verify.url` must be on baseUrl\'s origin or in allowedOrigins: ' +
       'the token is sent there');
@@ -140,13 +146,13 @@ function normalize(options) {
   if (!Array.isArray(config.unauthorized) || !config.unauthorized.every(isStatus)) {
     fail('unauthorized', 'an array of HTTP status codes', config.unauthorized);
   }
-  config.isUnauthorized = optionalFunction('isUnauthorized', options.isUnauthorized);
+  config.isUnauthorized = optionalFunction('isUnauthorized', own(options, 'isUnauthorized'));
   config.maxRelogins = given('maxRelogins');
   if (typeof config.maxRelogins !== 'number' || config.maxRelogins % 1 !== 0 || config.maxRelogins < 0 || config.maxRelogins > 10) {
     fail('maxRelogins', 'a whole number from 0 to 10', config.maxRelogins);
   }
-  config.platform = platform(options.platform);
-  config.now = optionalFunction('now', options.now) || Date.now;
+  config.platform = platform(own(options, 'platform'));
+  config.now = optionalFunction('now', own(options, 'now')) || Date.now;
   config.wasmPath = string('wasmPath', given('wasmPath'));
   return config;
 }

@@ -93,3 +93,20 @@ test('a listener that throws does not stop the session', withMiniProgram(async (
     console.error = original;
   }
 }));
+
+test('a listener that throws while console.error (an error reporter) throws too never reaches the caller', withMiniProgram(async (mp) => {
+  const reporter = { error() { throw new Error('reporter down'); }, warn() {}, log() {} };
+  const app = mp.launch({ globals: { console: reporter } });
+  const session = app.createSession();
+  for (const event of ['state', 'login', 'logout', 'expired', 'error', 'warning']) {
+    session.on(event, () => { throw new Error(event + ' listener bug'); });
+  }
+  assert.equal((await session.request({ url: '/api/a' })).statusCode, 200);
+  mp.server.knobs.loginStatus = 500;
+  mp.server.revokeAll();
+  await assert.rejects(session.request({ url: '/api/a' }), { code: 'EXCHANGE_FAILED' });
+  const loggedOut = session.logout();
+  assert.equal(typeof loggedOut.then, 'function');
+  await loggedOut;
+  assert.equal(session.state, 'no-token');
+}));

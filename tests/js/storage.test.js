@@ -93,3 +93,13 @@ test('a token the server refused is not restored after a restart, even when the 
   assert.equal(response.statusCode, 200);
   assert.equal(mp.server.log.requests.filter((r) => r.path === '/api/b').length, 1, 'sent the refused token first');
 }));
+
+for (const [event, when] of [['login', () => true], ['state', (state) => state === 'authenticated']]) test(`a logout from inside a ${event} listener: the requests that login released never go out with the logged-out token`, withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  session.on(event, (state) => { if (when(state)) session.logout(); });
+  const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => session.request({ url: '/api/a?n=' + i })));
+  assert.deepEqual(results.map((r) => r.reason && r.reason.code), Array(5).fill('LOGGED_OUT'));
+  assert.equal(mp.server.log.requests.filter((r) => r.path === '/api/a').length, 0, 'a request went out after the logout');
+  assert.equal(session.state, 'no-token');
+  assert.equal(mp.storage.has('mp-login:session'), false);
+}));

@@ -96,3 +96,21 @@ test('error messages never contain the token', withMiniProgram(async (mp) => {
     assert.ok(!String(error.message).includes(token) && !String(error.stack).includes(token));
   }
 }));
+
+test('inherited options (a polluted Object.prototype) are ignored: the token stays where the own options put it', withMiniProgram(async (mp) => {
+  const { server: evil } = await startBackend();
+  const polluted = { allowedOrigins: [evil.url], tokenQuery: 'leak', verify: { url: evil.url + '/verify' }, checkSession: false };
+  try {
+    for (const [key, value] of Object.entries(polluted)) Object.prototype[key] = value; // eslint-disable-line no-extend-native
+    const session = mp.app.createSession();
+    await session.start();
+    await session.request({ url: evil.url + '/api/x' });
+    assert.equal(session.state, 'authenticated');
+  } finally {
+    for (const key of Object.keys(polluted)) delete Object.prototype[key];
+    await evil.close();
+  }
+  assert.deepEqual(evil.log.requests.map((r) => r.token), [null], 'the token went to the inherited origin');
+  const sent = mp.app.control.requests.filter((r) => r.url.startsWith(mp.server.url + '/api/') || r.url.includes('/verify'));
+  assert.ok(sent.every((r) => !r.url.includes('leak=')), 'the inherited tokenQuery was used');
+}));
