@@ -34,9 +34,15 @@ export const UNKNOWN = 2;
 const ACTION_SLOTS = 4;
 const NONE = [];
 
-// How a token field and an expires_in field are told to the core.
+// How a token field and an expires_in field are told to the core. A token must be able to
+// travel in a header for its whole life: printable Latin-1, at most 8192 characters, and not
+// the text of a missing value.
+const SENDABLE = /^[\x20-\x7e\xa0-\xff]{1,8192}$/;
+
 export function tokenKind(value) {
-  return typeof value !== 'string' ? 2 : value ? 0 : 1; // text, empty, not text
+  if (typeof value !== 'string') return 2; // not text
+  if (!value) return 1; // empty
+  return SENDABLE.test(value) && value !== 'undefined' && value !== 'null' ? 0 : 3; // text, unsendable
 }
 
 export function secondsKind(value) {

@@ -23,7 +23,11 @@ var EXCHANGE_PROBLEMS = [null,
   function () { return 'the token is an empty string'; },
   function (grant) { return 'expires_in must be a number of seconds, got ' + kindOf(grant.expiresIn); },
   function () { return 'expires_in must be more than 0 seconds'; },
-  function () { return 'expires_in is more than ten years: a date or milliseconds instead of seconds?'; }];
+  function () { return 'expires_in is more than ten years: a date or milliseconds instead of seconds?'; },
+  function () {
+    return 'the token cannot travel in a header (control characters, characters beyond Latin-1, ' +
+      '"undefined" or "null", or more than 8192 characters)';
+  }];
 
 function kindOf(value) {
   if (value === undefined || value === null) return 'missing';

@@ -102,6 +102,7 @@ fn token_field(kind: u32) -> TokenField {
     match kind {
         0 => TokenField::Text,
         1 => TokenField::Empty,
+        3 => TokenField::Unsendable,
         _ => TokenField::NotText,
     }
 }

@@ -121,6 +121,7 @@ fn bad_tokens_and_lifetimes_from_the_server_are_exchange_failures() {
     let failed = |token, expires_in| lifetime(token, expires_in).unwrap_err();
     assert_eq!(failed(TokenField::Empty, Seconds::Number(7200.0)), Error::ExchangeFailed(TokenEmpty));
     assert_eq!(failed(TokenField::NotText, Seconds::Number(7200.0)), Error::ExchangeFailed(TokenNotText));
+    assert_eq!(failed(TokenField::Unsendable, Seconds::Number(7200.0)), Error::ExchangeFailed(TokenUnsendable));
     for lifetime in [0.0, -1.0] {
         assert_eq!(failed(TokenField::Text, Seconds::Number(lifetime)), Error::ExchangeFailed(ExpiresInNotPositive));
     }

@@ -47,6 +47,8 @@ pub enum ExchangeProblem {
     ExpiresInNotPositive = 4,
     /// `expires_in` is more than ten years: a date or milliseconds instead of seconds.
     ExpiresInTooLong = 5,
+    /// The token is a string that cannot travel in a header.
+    TokenUnsendable = 6,
 }
 
 /// `LoginError.CODES` in `js/errors.js`, in the same order: the index is the code on the wire.

@@ -175,6 +175,9 @@ pub enum TokenField {
     Empty = 1,
     /// Missing, or not a string.
     NotText = 2,
+    /// A string that cannot travel in a header: control characters, characters beyond
+    /// Latin-1, "undefined"/"null", or too long (see `js/core.js`).
+    Unsendable = 3,
 }
 
 /// What the login endpoint returned, before validation.

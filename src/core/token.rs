@@ -44,6 +44,7 @@ impl Lifetime {
             TokenField::Text => None,
             TokenField::Empty => Some(ExchangeProblem::TokenEmpty),
             TokenField::NotText => Some(ExchangeProblem::TokenNotText),
+            TokenField::Unsendable => Some(ExchangeProblem::TokenUnsendable),
         };
         if let Some(problem) = problem {
             return Err(Error::ExchangeFailed(problem));

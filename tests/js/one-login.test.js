@@ -84,6 +84,29 @@ test('a login response carrying session_key warns, and session_key is neither st
   assert.deepEqual(Object.keys(stored).sort(), ['createTime', 'expires_in', 'token']);
 }));
 
+test('a token that cannot travel in a header is refused at the exchange and at restore', withMiniProgram(async (mp) => {
+  const unsendable = ['line\r\nX-Injected: 1', 'nul\u0000byte', '中文令牌', 'emoji-😀', 'x'.repeat(8193), 'undefined', 'null'];
+  for (const token of unsendable) {
+    mp.server.knobs.loginBody = () => ({ token, expires_in: 7200 });
+    const session = mp.launch().createSession();
+    await assert.rejects(session.start(), (error) => {
+      assert.equal(error.code, 'EXCHANGE_FAILED', JSON.stringify(token.slice(0, 20)));
+      assert.match(error.message, /cannot travel in a header/);
+      return true;
+    });
+    assert.equal(mp.storage.has('mp-login:session'), false);
+  }
+  mp.server.knobs.loginBody = null;
+  for (const token of unsendable) {
+    mp.storage.set('mp-login:session', JSON.stringify({ token, createTime: Date.now() / 1000, expires_in: 7200 }));
+    const app = mp.launch();
+    const session = app.createSession({ checkSession: false });
+    await session.start();
+    assert.notEqual(session.token, token, 'an unsendable stored token was restored');
+    assert.equal(app.control.loginCalls, 1);
+  }
+}));
+
 test('a failed login answer is described by its status and error code, never the server\'s words', withMiniProgram(async (mp) => {
   mp.server.knobs.loginBody = () => ({ errcode: 40029, errmsg: 'invalid code, session_key=Zm9vYmFyYmF6' });
   const platform = Object.assign({}, mp.app.wx, {
