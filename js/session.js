@@ -35,6 +35,7 @@ export class Session {
     this._token = null;      // the text of the token of generation _generation
     this._generation = 0;
     this._code = null;       // {login, value}: wx.login's code until it is exchanged
+    this._storageFailure = null; // what the last storage failure said (logout reports it)
     this.unsettled = 0;
     this._load().catch(() => {}); // a failure is surfaced by each call, which retries
   }
@@ -70,12 +71,17 @@ export class Session {
     return prepared.auth ? this._enter(prepared) : this._platform.request(prepared.options);
   }
 
+  // Resolves once the token is gone from memory and storage; rejects STORAGE when storage could
+  // neither remove nor overwrite it (the next launch would restore it).
   logout() {
     return this._withCore((x) => {
       this._token = null;
       this._generation = -1; // no token: a Release still queued is stale
+      this._storageFailure = null;
       this._after(x.logout());
       this._drain();
+      const failure = this._storageFailure;
+      if (failure) throw new LoginError('STORAGE', 'logout could not clear the stored token: ' + failure);
     });
   }
 
@@ -98,7 +104,8 @@ export class Session {
   }
 
   _withCore(use) {
-    return this._core ? Promise_.resolve(use(this._core.x)) : this._load().then(() => use(this._core.x));
+    // A throw from `use` rejects: a Promise is promised.
+    return this._core ? new Promise_((done) => done(use(this._core.x))) : this._load().then(() => use(this._core.x));
   }
 
   // ---- callers: a request ({options, url}) or an ensureLogin (null) ----
@@ -233,15 +240,18 @@ export class Session {
     if (generation) this._adopt(fields.token, generation);
   }
 
-  // Writes the record, or removes it (null); a throw is a STORAGE error event, never a failure.
+  // Writes the record, or removes it (null). A removal that throws is tried as an overwrite with
+  // "" (what a missing key reads as), so the token cannot be restored either way; a throw that
+  // remains is a STORAGE error event, never a failure of the caller.
   _store(value) {
     const platform = this._platform;
     const key = this._config.storageKey;
     try {
       if (value) platform.writeStorage(key, value);
-      else platform.removeStorage(key);
+      else removeOrOverwrite(platform, key);
     } catch (thrown) {
-      this._after(this._core.x.storage_failed(), messageOf(thrown));
+      this._storageFailure = messageOf(thrown);
+      this._after(this._core.x.storage_failed(), this._storageFailure);
     }
   }
 
@@ -352,6 +362,14 @@ function prepare(config, options) {
   }
   const target = copy.url = resolve(config.baseUrl, copy.url);
   return { options: copy, url: target, auth: auth && policy.carriesToken(config, target) };
+}
+
+function removeOrOverwrite(platform, key) {
+  try {
+    platform.removeStorage(key);
+  } catch (removeFailed) {
+    platform.writeStorage(key, '');
+  }
 }
 
 // A failure JS caught, as the core takes it: its code's index + 1 (0 means success).

@@ -103,3 +103,22 @@ for (const [event, when] of [['login', () => true], ['state', (state) => state =
   assert.equal(session.state, 'no-token');
   assert.equal(mp.storage.has('mp-login:session'), false);
 }));
+
+test('a logout whose removeStorageSync throws overwrites the record, so the next launch restores nothing', withMiniProgram(async (mp) => {
+  const platform = Object.assign({}, mp.app.wx, { removeStorageSync() { throw new Error('removeStorageSync:fail io'); } });
+  const session = mp.app.createSession({ platform });
+  await session.start();
+  await session.logout();
+  const restarted = mp.launch().createSession({ checkSession: false });
+  await restarted.start();
+  assert.equal(mp.server.log.logins, 2, 'the logged-out token was restored');
+}));
+
+test('a logout that can neither remove nor overwrite the stored token rejects STORAGE', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  await session.start();
+  mp.app.wx.removeStorageSync = () => { throw new Error('removeStorageSync:fail io'); };
+  mp.app.control.storageThrows = true;
+  await assert.rejects(session.logout(), { code: 'STORAGE', message: /could not clear the stored token/ });
+  assert.equal(session.state, 'no-token', 'the session itself is logged out');
+}));
