@@ -22,6 +22,7 @@ var DEFAULTS = {
   unauthorized: [401],
   isUnauthorized: null,
   maxRelogins: 1,
+  exchangeTimeout: 60000,
   platform: undefined,
   now: undefined,
   wasmPath: '/miniprogram_npm/mp-login/mp_login.wasm.br'
@@ -150,6 +151,10 @@ function normalize(given_) {
   config.maxRelogins = given('maxRelogins');
   if (typeof config.maxRelogins !== 'number' || config.maxRelogins % 1 !== 0 || config.maxRelogins < 0 || config.maxRelogins > 10) {
     fail('maxRelogins', 'a whole number from 0 to 10', config.maxRelogins);
+  }
+  config.exchangeTimeout = given('exchangeTimeout');
+  if (typeof config.exchangeTimeout !== 'number' || !(config.exchangeTimeout >= 1) || config.exchangeTimeout > 600000) {
+    fail('exchangeTimeout', 'a number of milliseconds from 1 to 600000', config.exchangeTimeout);
   }
   config.platform = platform(own(options, 'platform'));
   config.now = optionalFunction('now', own(options, 'now')) || Date.now;

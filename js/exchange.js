@@ -36,10 +36,16 @@ function describeFailure(response) {
 // plainRequest(options) -> Promise<{statusCode, data, header}>, never with the token.
 function createExchange(config, plainRequest) {
   if (config.exchange) {
+    // The hook is called synchronously (a throw becomes a rejection), so the session can tell
+    // a session.request made inside it.
     return function (code) {
-      return Promise.resolve()
-        .then(function () { return config.exchange(code, plainRequest); })
-        .then(function (result) {
+      var pending;
+      try {
+        pending = Promise.resolve(config.exchange(code, plainRequest));
+      } catch (thrown) {
+        pending = Promise.reject(thrown);
+      }
+      return pending.then(function (result) {
           if (result === null || typeof result !== 'object') {
             throw new LoginError('EXCHANGE_FAILED', '`exchange` must resolve to {token, expiresIn}, got ' +
               (result === null ? 'null' : typeof result));

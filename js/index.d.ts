@@ -59,6 +59,8 @@ export interface SessionOptions {
   unauthorized?: number[];
   isUnauthorized?: ((response: Response) => boolean) | null;
   maxRelogins?: number;
+  /** Milliseconds a login's exchange (endpoint or hook) may take before EXCHANGE_FAILED; default 60000. */
+  exchangeTimeout?: number;
   platform?: object;
   now?: () => number;
   /** Where WXWebAssembly finds the module inside the code package. */

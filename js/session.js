@@ -36,6 +36,7 @@ export class Session {
     this._generation = 0;
     this._code = null;       // {login, value}: wx.login's code until it is exchanged
     this._storageFailure = null; // what the last storage failure said (logout reports it)
+    this._inExchange = false;    // the user's exchange hook is running its synchronous part
     this.unsettled = 0;
     this._load().catch(() => {}); // a failure is surfaced by each call, which retries
   }
@@ -67,6 +68,10 @@ export class Session {
       prepared = prepare(this._config, options);
     } catch (error) {
       return Promise_.reject(error);
+    }
+    if (this._inExchange && prepared.auth) {
+      return Promise_.reject(new LoginError('CONFIG', 'session.request inside `exchange` waits for the very ' +
+        'login that exchange is part of: use the `request` argument exchange is given'));
     }
     return prepared.auth ? this._enter(prepared) : this._platform.request(prepared.options);
   }
@@ -274,7 +279,14 @@ export class Session {
     const x = this._core.x;
     const code = this._code;
     this._code = null; // a code is exchanged once
-    this._exchange(code.value).then((grant) => {
+    this._inExchange = true;
+    let exchanging;
+    try {
+      exchanging = this._exchange(code.value);
+    } finally {
+      this._inExchange = false;
+    }
+    bounded(exchanging, this._config.exchangeTimeout).then((grant) => {
       const expiresIn = grant.expiresIn;
       const generation = this._after(x.exchanged(login, 0, core.tokenKind(grant.token), core.secondsKind(expiresIn),
         typeof expiresIn === 'number' ? expiresIn : 0, grant.hasSessionKey ? 1 : 0, this._now()), grant);
@@ -362,6 +374,17 @@ function prepare(config, options) {
   }
   const target = copy.url = resolve(config.baseUrl, copy.url);
   return { options: copy, url: target, auth: auth && policy.carriesToken(config, target) };
+}
+
+// An exchange (the login endpoint or the user's hook) that never settles must not hold every
+// caller forever.
+function bounded(exchanging, limitMs) {
+  return new Promise_((resolve, reject) => {
+    const timer = setTimeout(() => reject(new LoginError('EXCHANGE_FAILED', 'the exchange did not finish within ' +
+      limitMs + ' ms (exchangeTimeout); a session.request inside `exchange` waits for this very login: ' +
+      'use the `request` argument instead')), limitMs);
+    exchanging.then((grant) => { clearTimeout(timer); resolve(grant); }, (error) => { clearTimeout(timer); reject(error); });
+  });
 }
 
 function removeOrOverwrite(platform, key) {

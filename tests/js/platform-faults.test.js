@@ -193,3 +193,30 @@ test('the exchange\'s request helper rejects CONFIG for options without a url in
     assert.ok(returned && typeof returned.then === 'function', 'request() did not return a Promise');
   }
 }));
+
+test('an exchange hook that never settles fails the login with EXCHANGE_FAILED after exchangeTimeout, and nobody hangs', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession({ exchange: () => new Promise(() => {}), exchangeTimeout: 200 });
+  const results = await Promise.allSettled([session.start(), session.request({ url: '/api/a' }), session.ensureLogin()]);
+  for (const result of results) {
+    assert.equal(result.status, 'rejected');
+    assert.equal(result.reason.code, 'EXCHANGE_FAILED');
+    assert.match(result.reason.message, /did not finish within 200 ms/);
+  }
+  assert.equal(session.state, 'no-token');
+  assert.throws(() => mp.app.createSession({ exchangeTimeout: 0 }), { code: 'CONFIG', message: /exchangeTimeout/ });
+}));
+
+test('session.request called inside the exchange hook is refused with a message pointing at its request argument', withMiniProgram(async (mp) => {
+  let session = null;
+  session = mp.app.createSession({
+    exchange: async (code) => {
+      const res = await session.request({ url: '/login', method: 'POST', data: { code } });
+      return { token: res.data.token, expiresIn: res.data.expires_in };
+    }
+  });
+  await assert.rejects(session.start(), (error) => {
+    assert.equal(error.code, 'EXCHANGE_FAILED');
+    assert.match(error.message, /use the `request` argument/);
+    return true;
+  });
+}));
