@@ -37,6 +37,7 @@ export class Session {
     this._code = null;       // {login, value}: wx.login's code until it is exchanged
     this._storageFailure = null; // what the last storage failure said (logout reports it)
     this._inExchange = false;    // the user's exchange hook is running its synchronous part
+    this._refusedPaths = [];     // paths warned about (_warnRefusedAgain)
     this.unsettled = 0;
     this._load().catch(() => {}); // a failure is surfaced by each call, which retries
   }
@@ -159,9 +160,21 @@ export class Session {
       case core.SEND: this._go(caller); break;
       case core.RELOGIN: caller.relogins++; this._waiting.push(caller); break;
       case core.WAIT: this._waiting.push(caller); break;
-      default: this._settle(caller, coreError((next >> 4) & 15, next >> 8, error && messageOf(error)));
+      default:
+        if (caller.relogins && !error) this._warnRefusedAgain(caller.url);
+        this._settle(caller, coreError((next >> 4) & 15, next >> 8, error && messageOf(error)));
     }
     this._drain();
+  }
+
+  // Refused again with a token minted for it: a permission problem, not the token, and each
+  // such request costs a login. Said once per path, so the developer sees it.
+  _warnRefusedAgain(target) {
+    const path = target.split(/[?#]/)[0];
+    if (this._refusedPaths.indexOf(path) >= 0) return;
+    this._refusedPaths.push(path);
+    this._events.emit('warning', path + ' refused a token minted for it: likely a permission problem, ' +
+      'not the token; each request there costs a login');
   }
 
   _settle(caller, error, value) {

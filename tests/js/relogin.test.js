@@ -116,3 +116,16 @@ test('a statusCode sent as a string (old Android) is still recognised as 401', w
   assert.equal(response.statusCode, 200);
   assert.equal(mp.server.log.logins, 2);
 }));
+
+test('a path that refuses even a token minted for it gets one warning naming it, not one per request', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  const warnings = [];
+  session.on('warning', (message) => warnings.push(message));
+  for (let i = 0; i < 3; i++) {
+    await assert.rejects(session.request({ url: '/api/always401?poll=' + i }), { code: 'UNAUTHORIZED' });
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /\/api\/always401 refused a token minted for it/);
+  await assert.rejects(session.request({ url: '/api/always401' }), { code: 'UNAUTHORIZED' });
+  assert.equal(warnings.length, 1);
+}));
