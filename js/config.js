@@ -67,7 +67,44 @@ function optionalFunction(field, value) {
 function httpOrigin(field, value) {
   var origin = typeof value === 'string' ? originOf(value) : null;
   if (!origin) fail(field, 'an absolute http(s) URL', value);
+  // Whitespace or a backslash would be read differently by wx, the server and the origin check.
+  if (/[\s\\]/.test(value)) fail(field, 'a URL without spaces or backslashes', value);
   return origin;
+}
+
+// baseUrl: where relative urls go, so no query or fragment to append them after.
+function baseUrl(value) {
+  var origin = httpOrigin('baseUrl', string('baseUrl', value));
+  if (/[?#]/.test(value)) fail('baseUrl', 'a URL without a query or fragment (relative urls are appended to it)', value);
+  return origin;
+}
+
+// An allowedOrigins entry: scheme://host[:port] and nothing more; a path or a wildcard would
+// suggest a finer or broader rule than the one applied (the origin, exactly).
+function allowedOrigin(field, value) {
+  var origin = httpOrigin(field, value);
+  if (!/^https?:\/\/[^/?#*]+\/?$/i.test(value)) {
+    fail(field, 'an origin like https://api.example.com (no path, query or wildcard)', value);
+  }
+  return origin;
+}
+
+// An HTTP token (RFC 9110): what a header name and an auth scheme are made of.
+function httpToken(field, value, allowEmpty) {
+  string(field, value, allowEmpty);
+  if (value && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) {
+    fail(field, 'an HTTP token (letters, digits, !#$%&\'*+.^_`|~-; no spaces, colons or line breaks)', value);
+  }
+  return value;
+}
+
+// A dot path into the login answer, or a field name: never into an object's prototype.
+function fieldPath(field, value) {
+  string(field, value);
+  if (value.split('.').some(function (key) { return !key || key === '__proto__' || key === 'constructor' || key === 'prototype'; })) {
+    fail(field, 'a dot path of field names (no empty parts, __proto__, constructor or prototype)', value);
+  }
+  return value;
 }
 
 function login(value) {
@@ -77,9 +114,9 @@ function login(value) {
   string('login.url', merged.url);
   merged.method = string('login.method', merged.method).toUpperCase();
   if (METHODS.indexOf(merged.method) < 0) fail('login.method', 'one of ' + METHODS.join(', '), value.method);
-  string('login.codeField', merged.codeField);
-  string('login.tokenPath', merged.tokenPath);
-  if (merged.expiresInPath !== null) string('login.expiresInPath', merged.expiresInPath);
+  fieldPath('login.codeField', merged.codeField);
+  fieldPath('login.tokenPath', merged.tokenPath);
+  if (merged.expiresInPath !== null) fieldPath('login.expiresInPath', merged.expiresInPath);
   return merged;
 }
 
@@ -117,20 +154,26 @@ function normalize(given_) {
   }
   var given = function (key) { return own(options, key) === undefined ? DEFAULTS[key] : options[key]; };
   var config = {};
-  config.baseUrl = string('baseUrl', own(options, 'baseUrl'));
-  config.origin = httpOrigin('baseUrl', own(options, 'baseUrl'));
+  config.baseUrl = own(options, 'baseUrl');
+  config.origin = baseUrl(config.baseUrl);
   var allowed = given('allowedOrigins');
   if (!Array.isArray(allowed)) fail('allowedOrigins', 'an array of origins', allowed);
   config.trustedOrigins = [config.origin].concat(allowed.map(function (origin, i) {
-    return httpOrigin('allowedOrigins[' + i + ']', origin);
+    return allowedOrigin('allowedOrigins[' + i + ']', origin);
   }));
   config.login = login(given('login'));
   config.exchange = optionalFunction('exchange', own(options, 'exchange'));
-  config.tokenHeader = string('tokenHeader', given('tokenHeader'));
+  config.tokenHeader = httpToken('tokenHeader', given('tokenHeader'));
   config.tokenHeaderLower = config.tokenHeader.toLowerCase();
-  config.tokenScheme = string('tokenScheme', given('tokenScheme'), true);
+  config.tokenScheme = httpToken('tokenScheme', given('tokenScheme'), true);
   config.tokenQuery = given('tokenQuery');
-  if (config.tokenQuery !== null) string('tokenQuery', config.tokenQuery);
+  if (config.tokenQuery !== null) {
+    string('tokenQuery', config.tokenQuery);
+    if (own(options, 'tokenHeader') !== undefined || own(options, 'tokenScheme') !== undefined) {
+      throw new LoginError('CONFIG', 'createSession: give `tokenQuery` or `tokenHeader`/`tokenScheme`, not both: ' +
+        'the token goes in one place');
+    }
+  }
   config.storageKey = string('storageKey', given('storageKey'));
   config.leewaySeconds = given('leewaySeconds');
   if (typeof config.leewaySeconds !== 'number' || !(config.leewaySeconds >= 0) || !isFinite(config.leewaySeconds)) {
@@ -144,8 +187,9 @@ function normalize(given_) {
       'the token is sent there');
   }
   config.unauthorized = given('unauthorized');
-  if (!Array.isArray(config.unauthorized) || !config.unauthorized.every(isStatus)) {
-    fail('unauthorized', 'an array of HTTP status codes', config.unauthorized);
+  if (!Array.isArray(config.unauthorized) || !config.unauthorized.length || !config.unauthorized.every(isRefusal)) {
+    fail('unauthorized', 'a non-empty array of 4xx/5xx status codes (the statuses that mean "the token was refused")',
+      config.unauthorized);
   }
   config.isUnauthorized = optionalFunction('isUnauthorized', own(options, 'isUnauthorized'));
   config.maxRelogins = given('maxRelogins');
@@ -157,13 +201,27 @@ function normalize(given_) {
     fail('exchangeTimeout', 'a number of milliseconds from 1 to 600000', config.exchangeTimeout);
   }
   config.platform = platform(own(options, 'platform'));
-  config.now = optionalFunction('now', own(options, 'now')) || Date.now;
+  config.now = clock(optionalFunction('now', own(options, 'now')) || Date.now);
   config.wasmPath = string('wasmPath', given('wasmPath'));
   return config;
 }
 
-function isStatus(value) {
-  return typeof value === 'number' && value % 1 === 0 && value >= 100 && value <= 599;
+function isRefusal(value) {
+  return typeof value === 'number' && value % 1 === 0 && value >= 400 && value <= 599;
+}
+
+// A clock in seconds would put every token's createTime in 1970: refused at once.
+function clock(now) {
+  var reading;
+  try {
+    reading = now();
+  } catch (thrown) {
+    return now; // a clock that throws is survived at each reading (falls back to Date.now)
+  }
+  if (typeof reading === 'number' && reading > 0 && reading < 1e11) {
+    fail('now', 'a clock in milliseconds since the epoch (like Date.now); it gave seconds?', reading);
+  }
+  return now;
 }
 
 export { normalize };

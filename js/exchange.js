@@ -4,9 +4,10 @@
 
 import { LoginError } from './errors.js';
 
+// Own properties only: an answer's prototype is not part of it.
 function pick(data, path) {
   return path.split('.').reduce(function (value, key) {
-    return value !== null && typeof value === 'object' ? value[key] : undefined;
+    return value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
   }, data);
 }
 

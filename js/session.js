@@ -374,19 +374,22 @@ function prepare(config, options) {
   let auth;
   try {
     copy = policy.own(options);
-    auth = options.auth !== false;
+    auth = options.auth;
   } catch (thrown) {
     throw new LoginError('CONFIG', 'session.request: reading the options threw: ' + messageOf(thrown));
   }
   if (typeof copy.url !== 'string' || !copy.url) {
     throw new LoginError('CONFIG', 'session.request: `url` must be a non-empty string');
   }
+  if (auth !== undefined && typeof auth !== 'boolean') {
+    throw new LoginError('CONFIG', 'session.request: `auth` must be true or false (false: send without the token)');
+  }
   if (copy.success || copy.fail || copy.complete) {
     throw new LoginError('CONFIG', 'session.request returns a Promise: use .then/.catch ' +
       'instead of success/fail/complete, which would never be called');
   }
   const target = copy.url = resolve(config.baseUrl, copy.url);
-  return { options: copy, url: target, auth: auth && policy.carriesToken(config, target) };
+  return { options: copy, url: target, auth: auth !== false && policy.carriesToken(config, target) };
 }
 
 // An exchange (the login endpoint or the user's hook) that never settles must not hold every

@@ -1,41 +1,32 @@
 'use strict';
 // Signed tokens: JWT-shaped (HS256), carrying the openid, issue and expiry times, and the
-// revocation generation they were issued in. The secret and the generation live in a state file,
-// so a restarted server still accepts the tokens it issued and still refuses revoked ones; without
-// a state file (tests) they live in memory.
+// revocation generation they were issued in. The secret and the generation live in the state file
+// (./state.js: private, never followed through a symlink), so a restarted server still accepts the
+// tokens it issued and still refuses revoked ones; without a state file (tests) they live in memory.
 
 const crypto = require('crypto');
-const fs = require('fs');
-const path = require('path');
+const { StateStore } = require('./state');
 
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const HEADER = b64({ alg: 'HS256', typ: 'JWT' });
+// How far in the future an `iat` may lie (clocks of a fleet differ a little, never by more).
+const CLOCK_SKEW_S = 60;
 
 class TokenIssuer {
-  constructor({ stateFile, now = Date.now, secret = process.env.DEMO_TOKEN_SECRET }) {
-    this.stateFile = stateFile;
+  // `store`: a StateStore shared with the rest of the server; else one for `stateFile`.
+  constructor({ stateFile, store = new StateStore(stateFile), now = Date.now, secret = process.env.DEMO_TOKEN_SECRET }) {
+    this.store = store;
     this.now = now;
-    this.state = this.load(secret);
-  }
-
-  load(secret) {
-    let state = null;
-    try {
-      if (this.stateFile) state = JSON.parse(fs.readFileSync(this.stateFile, 'utf8'));
-    } catch (missing) { /* first start */ }
-    if (!state || typeof state.secret !== 'string' || typeof state.generation !== 'number') {
-      state = { secret: crypto.randomBytes(32).toString('hex'), generation: 0 };
+    const state = store.data;
+    if (typeof state.secret !== 'string' || state.secret.length < 32 || !Number.isInteger(state.generation)) {
+      state.secret = crypto.randomBytes(32).toString('hex');
+      state.generation = 0;
     }
     if (secret) state.secret = secret;
-    this.save(state);
-    return state;
+    store.save();
   }
 
-  save(state) {
-    if (!this.stateFile) return;
-    fs.mkdirSync(path.dirname(this.stateFile), { recursive: true });
-    fs.writeFileSync(this.stateFile, JSON.stringify(state), { mode: 0o600 });
-  }
+  get state() { return this.store.data; }
 
   sign(body) {
     return crypto.createHmac('sha256', this.state.secret).update(body).digest('base64url');
@@ -63,14 +54,21 @@ class TokenIssuer {
     } catch (garbage) {
       return { error: 'malformed token' };
     }
+    if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) return { error: 'malformed token' };
+    // Signed is not enough: claims of the wrong type or range are refused, not coerced.
+    if (typeof claims.sub !== 'string' || !claims.sub) return { error: 'bad claim: sub' };
+    const nowS = this.now() / 1000;
+    if (!Number.isFinite(claims.iat) || claims.iat > nowS + CLOCK_SKEW_S) return { error: 'bad claim: iat' };
+    // exp null: a token without a lifetime (issued with expiresIn undefined).
+    if (claims.exp !== null && !Number.isFinite(claims.exp)) return { error: 'bad claim: exp' };
     if (claims.gen !== this.state.generation) return { error: 'revoked' };
-    if (claims.exp !== null && !(this.now() / 1000 < claims.exp)) return { error: 'expired' };
+    if (claims.exp !== null && !(nowS < claims.exp)) return { error: 'expired' };
     return { claims };
   }
 
   revokeAll() {
     this.state.generation++;
-    this.save(this.state);
+    this.store.save();
   }
 }
 

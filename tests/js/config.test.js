@@ -110,3 +110,60 @@ test('a listener that throws while console.error (an error reporter) throws too 
   await loggedOut;
   assert.equal(session.state, 'no-token');
 }));
+
+test('configuration that would misroute or garble the token is a CONFIG error that says how to fix it', withMiniProgram(async (mp) => {
+  const { createSession } = mp.app.mpLogin;
+  const base = { baseUrl: mp.server.url };
+  const cases = [
+    [{ baseUrl: 'https://api.example.com/v1?x=1' }, /baseUrl.*without a query or fragment/],
+    [{ baseUrl: 'https://api.example.com/#top' }, /baseUrl.*without a query or fragment/],
+    [{ baseUrl: 'https://api.example.com/ ' }, /baseUrl.*without spaces or backslashes/],
+    [{ baseUrl: 'https://api.example.com\\@evil.com/' }, /baseUrl/],
+    [{ ...base, allowedOrigins: ['https://cdn.example.com/images'] }, /allowedOrigins\[0\].*no path/],
+    [{ ...base, allowedOrigins: ['https://*.example.com'] }, /allowedOrigins\[0\]/],
+    [{ ...base, tokenHeader: 'X-Token\r\nX-Evil: 1' }, /tokenHeader.*HTTP token/],
+    [{ ...base, tokenHeader: 'X-Token:' }, /tokenHeader/],
+    [{ ...base, tokenHeader: 'X Token' }, /tokenHeader/],
+    [{ ...base, tokenScheme: 'Bearer ' }, /tokenScheme.*no spaces/],
+    [{ ...base, tokenScheme: 'Be\narer' }, /tokenScheme/],
+    [{ ...base, tokenQuery: 'token', tokenHeader: 'token' }, /tokenQuery.*not both/],
+    [{ ...base, unauthorized: [] }, /unauthorized.*non-empty/],
+    [{ ...base, unauthorized: [200] }, /unauthorized.*4xx\/5xx/],
+    [{ ...base, login: { tokenPath: '__proto__' } }, /login\.tokenPath.*__proto__/],
+    [{ ...base, login: { tokenPath: 'data..token' } }, /login\.tokenPath/],
+    [{ ...base, login: { codeField: 'constructor' } }, /login\.codeField/],
+    [{ ...base, now: () => Math.floor(Date.now() / 1000) }, /now.*milliseconds.*seconds\?/]
+  ];
+  for (const [options, message] of cases) {
+    assert.throws(() => createSession(options), (error) => {
+      assert.equal(error.code, 'CONFIG', JSON.stringify(options));
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+  // Still fine: an origin with a trailing slash, an explicit default port, a bare token.
+  createSession({ ...base, allowedOrigins: ['https://cdn.example.com/', 'https://cdn.example.com:443'], tokenScheme: '' });
+}));
+
+test('auth must be true or false: auth: "false" or 0 is CONFIG, not a silently authenticated request', withMiniProgram(async (mp) => {
+  const session = mp.app.createSession();
+  for (const auth of ['false', 0, null, 'no']) {
+    await assert.rejects(session.request({ url: '/api/a', auth }), { code: 'CONFIG', message: /`auth` must be true or false/ });
+  }
+  assert.equal(mp.server.log.requests.length, 0);
+  assert.equal((await session.request({ url: '/api/a', auth: true })).statusCode, 200);
+}));
+
+test('isUnauthorized counts only a returned true: anything else (1, "yes", a throw) means authorized', withMiniProgram(async (mp) => {
+  for (const answer of [1, 'yes', {}, () => { throw new Error('bug'); }]) {
+    const isUnauthorized = typeof answer === 'function' ? answer : () => answer;
+    const session = mp.launch().createSession({ isUnauthorized });
+    assert.equal((await session.request({ url: '/api/a' })).statusCode, 200);
+  }
+  assert.equal(mp.server.log.logins, 1, 'a non-boolean answer caused a re-login (the launches share storage)');
+}));
+
+test('a login answer whose prototype carries the token is not a token', withMiniProgram(async (mp) => {
+  mp.server.knobs.loginBody = () => JSON.parse('{"__proto__": {"token": "inherited"}, "expires_in": 7200}');
+  await assert.rejects(mp.app.createSession().start(), { code: 'EXCHANGE_FAILED', message: /token must be a string, got missing/ });
+}));
