@@ -14,7 +14,8 @@ export const CHECK_SESSION = 5;
 export const VERIFY = 6;
 export const RELEASE = 7;
 export const REJECT_WAITING = 8;
-// (9: tell listeners)
+export const EMIT = 9;
+export const REFUSE = 10;
 
 // What `call()` and `response()` decide, the latter in its low four bits (then code, detail).
 export const GO = 0;

@@ -38,6 +38,7 @@ export class Session {
     this._storageFailure = null; // what the last storage failure said (logout reports it)
     this._inExchange = false;    // the user's exchange hook is running its synchronous part
     this._refusedPaths = [];     // paths warned about (_warnRefusedAgain)
+    this._lastFailure = null;    // the error the last failed login rejected its callers with
     this.unsettled = 0;
     this._load().catch(() => {}); // a failure is surfaced by each call, which retries
   }
@@ -128,9 +129,13 @@ export class Session {
     });
   }
 
+  // A caller that waits joins the waiting list before the call's actions are taken, so a
+  // release or rejection the call itself caused includes it.
   _admit(caller) {
-    if (this._after(this._core.x.call(this._now())) === core.GO) this._go(caller);
-    else this._waiting.push(caller);
+    const go = this._core.x.call(this._now()) === core.GO;
+    if (!go) this._waiting.push(caller);
+    this._after();
+    if (go) this._go(caller);
     this._drain();
   }
 
@@ -154,12 +159,14 @@ export class Session {
     caller.inFlight = false;
     const outcome = error ? core.NO_RESPONSE
       : policy.isUnauthorized(this._config, response) ? core.UNAUTHORIZED : core.ANSWERED;
-    const next = this._after(this._core.x.response(caller.generation, caller.relogins, outcome, this._now()));
+    const next = this._core.x.response(caller.generation, caller.relogins, outcome, this._now());
+    if ((next & 15) === core.RELOGIN) caller.relogins++;
+    if ((next & 15) === core.RELOGIN || (next & 15) === core.WAIT) this._waiting.push(caller);
+    this._after();
     switch (next & 15) {
       case core.SETTLE: this._settle(caller, null, response); break;
       case core.SEND: this._go(caller); break;
-      case core.RELOGIN: caller.relogins++; this._waiting.push(caller); break;
-      case core.WAIT: this._waiting.push(caller); break;
+      case core.RELOGIN: case core.WAIT: break;
       default:
         if (caller.relogins && !error) this._warnRefusedAgain(caller.url);
         this._settle(caller, coreError((next >> 4) & 15, next >> 8, error && messageOf(error)));
@@ -185,9 +192,8 @@ export class Session {
     else caller.resolve(value);
   }
 
-  _release(generation) {
-    const released = this._waiting;
-    this._waiting = [];
+  // `released`: the callers that were waiting when the core decided.
+  _release(generation, released) {
     // Only a logout from a listener can make a queued Release stale: those callers were waiting
     // for a login when it happened.
     const stale = generation !== this._generation && coreError(LOGGED_OUT, 0);
@@ -197,19 +203,24 @@ export class Session {
     }
   }
 
-  _rejectWaiting(error) {
-    const rejected = this._waiting;
-    this._waiting = [];
+  _rejectWaiting(error, rejected) {
     for (const caller of rejected) this._settle(caller, error);
   }
 
   // ---- the core's actions ----
 
   // Takes the actions the last core call left, with what JS saw that caused them (for error
-  // messages), and returns that call's result.
+  // messages), and returns that call's result. An action that settles "everyone waiting" takes
+  // the waiting list as it is now: callers that a listener adds before it is performed wait for
+  // the next round.
   _after(result, seen) {
     for (const action of this._core.take()) {
       action.seen = seen;
+      const kind = action[0];
+      if (kind === core.RELEASE || kind === core.REJECT_WAITING || kind === core.REFUSE) {
+        action.callers = this._waiting;
+        this._waiting = [];
+      }
       this._queue.push(action);
     }
     return result;
@@ -237,8 +248,10 @@ export class Session {
       case core.EXCHANGE: return this._exchangeCode(a);
       case core.CHECK_SESSION: return this._checkSession(a);
       case core.VERIFY: return this._verify(a);
-      case core.RELEASE: return this._release(a);
-      case core.REJECT_WAITING: return this._rejectWaiting(coreError(a, b, action.seen));
+      case core.RELEASE: return this._release(a, action.callers);
+      case core.REJECT_WAITING: return this._rejectWaiting(this._lastFailure = coreError(a, b, action.seen), action.callers);
+      case core.REFUSE: return this._rejectWaiting(new LoginError(CODES[a], (this._lastFailure ? this._lastFailure.message : CODES[a]) +
+        ' (' + b + ' logins failed in a row; the next may start in ' + Math.ceil(c / 1000) + ' s)'), action.callers);
       default: return this._emit(a, b, c, action.seen);
     }
   }
@@ -282,9 +295,9 @@ export class Session {
     const x = this._core.x;
     this._platform.login().then((code) => {
       this._code = { login, value: code };
-      this._after(x.code(login, 0));
+      this._after(x.code(login, 0, this._now()));
     }, (error) => {
-      this._after(x.code(login, failureOf(error)), messageOf(error));
+      this._after(x.code(login, failureOf(error), this._now()), messageOf(error));
     }).then(() => this._drain());
   }
 

@@ -36,6 +36,7 @@ mod kind {
     pub const RELEASE: f64 = 7.0;
     pub const REJECT_WAITING: f64 = 8.0;
     pub const EMIT: f64 = 9.0;
+    pub const REFUSE: f64 = 10.0;
 }
 
 /// `[kind, a, b, c]` for one action.
@@ -59,6 +60,10 @@ fn encode(action: Action) -> [f64; 4] {
         Action::RejectWaiting(e) => {
             let (code, detail) = error(e);
             [kind::REJECT_WAITING, code, detail, 0.0]
+        }
+        Action::Refuse { error: e, failures, retry_in_ms } => {
+            let (code, _) = error(e);
+            [kind::REFUSE, code, n(failures), retry_in_ms]
         }
         Action::Emit(event) => {
             let (b, c) = match event {
@@ -152,9 +157,9 @@ pub extern "C" fn restored(found: u32, token: u32, created: f64, kind: u32, expi
 
 /// wx.login answered: `failure` is 0 for a code, else the failure's code index + 1.
 #[no_mangle]
-pub extern "C" fn code(login: u32, failure: u32) {
+pub extern "C" fn code(login: u32, failure: u32, now: f64) {
     let result = if failure == 0 { Ok(()) } else { Err(Error::from_failure(failure - 1)) };
-    with_machine(|machine| machine.handle_code(login, result));
+    with_machine(|machine| machine.handle_code(login, result, now));
 }
 
 /// The exchange answered (`failure` as for `code`); returns the new token's generation or 0.

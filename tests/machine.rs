@@ -220,6 +220,50 @@ fn when_the_login_fails_every_waiting_caller_is_rejected_and_none_is_left_hangin
 }
 
 #[test]
+fn failed_logins_in_a_row_hold_the_next_one_back_and_a_success_clears_it() {
+    let mut h = Driver::new(config());
+    h.ensure();
+    h.code(1, Err(Error::LoginFailed));
+    h.steps();
+    let retry = h.ensure(); // one failure: tried again at once
+    assert!(h.steps().contains(&Step::WxLogin { login: 2 }));
+    h.code(2, Err(Error::LoginFailed));
+    h.steps();
+    assert_eq!(h.callers[retry].settled, Some(Err(Error::LoginFailed)));
+    let refused = h.ensure(); // two in a row: refused for a second, without wx.login
+    assert_eq!(h.steps(), vec![Step::Refused { error: Error::LoginFailed }, Step::Reject { id: refused, error: Error::LoginFailed }]);
+    h.now += 999.0;
+    h.ensure();
+    assert!(!h.steps().iter().any(|s| matches!(s, Step::WxLogin { .. })));
+    h.now += 1.0;
+    h.ensure();
+    assert!(h.steps().contains(&Step::WxLogin { login: 3 }), "not tried again once the second passed");
+    h.code(3, Err(Error::LoginFailed)); // three in a row: two seconds
+    h.now += 1999.0;
+    h.ensure();
+    assert!(!h.steps().iter().any(|s| matches!(s, Step::WxLogin { .. })));
+    h.now += 1.0;
+    h.ensure();
+    h.steps();
+    h.login(4, "t");
+    h.logout();
+    h.ensure(); // after a success the count starts again
+    assert!(h.steps().contains(&Step::WxLogin { login: 5 }));
+}
+
+#[test]
+fn the_backoff_never_exceeds_thirty_seconds() {
+    let mut h = Driver::new(config());
+    for login in 1..=12 {
+        h.ensure();
+        h.code(login, Err(Error::LoginFailed));
+        h.now += 30_000.0;
+    }
+    h.ensure();
+    assert!(h.steps().contains(&Step::WxLogin { login: 13 }));
+}
+
+#[test]
 fn an_empty_code_is_a_failed_login_and_is_never_exchanged() {
     let mut h = Driver::new(config());
     h.request();

@@ -277,6 +277,10 @@ impl World {
                     self.heard = new;
                 }
                 Step::Emit(_) => {}
+                Step::Refused { .. } => {
+                    prop_assert_eq!(self.live_logins(), 0, "callers refused while a login was running");
+                    prop_assert!(self.stale_answer_keeps.is_none(), "a 401 for an older token refused callers");
+                }
             }
         }
         Ok(())

@@ -90,6 +90,16 @@ pub enum Action {
     },
     /// Everyone waiting for a token fails with this.
     RejectWaiting(Error),
+    /// Everyone waiting for a token fails at once, without a login: `failures` logins in a row
+    /// failed, the last with `error`, and the next may start in `retry_in_ms` (see `backoff`).
+    Refuse {
+        /// The last failed login's error.
+        error: Error,
+        /// Failed logins in a row.
+        failures: u32,
+        /// Until the next login may start.
+        retry_in_ms: f64,
+    },
     /// Tell listeners.
     Emit(Event),
 }

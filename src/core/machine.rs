@@ -6,6 +6,7 @@ use super::error::Error;
 use super::interface::{
     Action, Admission, Config, Event, Grant, Next, Outcome, State, Stored, Verdict, Warning,
 };
+use super::backoff::Backoff;
 use super::queue::Outbox;
 use super::request::{Retry, Sent};
 use super::token::Lifetime;
@@ -85,6 +86,8 @@ pub struct Machine {
     waiting: bool,
     /// Storage holds the current token's record (so a refusal must take it out).
     stored: bool,
+    /// How long failed logins hold the next one back.
+    backoff: Backoff,
     actions: Outbox,
 }
 
@@ -100,6 +103,7 @@ impl Machine {
             checks: 0,
             waiting: false,
             stored: false,
+            backoff: Backoff::NONE,
             actions: Outbox::new(),
         }
     }
@@ -176,7 +180,7 @@ impl Machine {
     }
 
     /// The answer to `WxLogin`: a code (which JS keeps), or why there is none.
-    pub fn handle_code(&mut self, login: u32, code: Result<(), Error>) {
+    pub fn handle_code(&mut self, login: u32, code: Result<(), Error>, now: f64) {
         if !self.is_logging_in(login, LoginStep::Code) {
             return;
         }
@@ -187,7 +191,7 @@ impl Machine {
                 }
                 self.actions.push(Action::Exchange { login });
             }
-            Err(error) => self.login_failed(error),
+            Err(error) => self.login_failed(error, now),
         }
     }
 
@@ -200,7 +204,7 @@ impl Machine {
         let grant = match grant {
             Ok(grant) => grant,
             Err(error) => {
-                self.login_failed(error);
+                self.login_failed(error, now);
                 return 0;
             }
         };
@@ -211,6 +215,7 @@ impl Machine {
             Ok(token) => {
                 self.generation += 1;
                 self.stored = true;
+                self.backoff = Backoff::NONE;
                 self.actions.push(Action::WriteStorage(token));
                 self.transition(|_| Phase::Authenticated(token));
                 self.emit(Event::Login);
@@ -218,7 +223,7 @@ impl Machine {
                 self.generation
             }
             Err(error) => {
-                self.login_failed(error);
+                self.login_failed(error, now);
                 0
             }
         }
@@ -324,7 +329,13 @@ impl Machine {
                 self.waiting = false;
                 self.actions.push(Action::Release { generation: self.generation });
             }
-            Phase::NoToken | Phase::Expired(_) if self.waiting => self.start_login(),
+            Phase::NoToken | Phase::Expired(_) if self.waiting => match self.backoff.refusal(now) {
+                Some(refusal) => {
+                    self.waiting = false;
+                    self.actions.push(refusal);
+                }
+                None => self.start_login(),
+            },
             _ => {}
         }
     }
@@ -350,7 +361,8 @@ impl Machine {
         self.actions.push(Action::WxLogin { login });
     }
 
-    fn login_failed(&mut self, error: Error) {
+    fn login_failed(&mut self, error: Error, now: f64) {
+        self.backoff = self.backoff.after_failure(error, now);
         self.transition(|_| Phase::NoToken);
         self.emit(Event::Error(error));
         self.reject_waiting(error);

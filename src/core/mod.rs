@@ -1,6 +1,7 @@
 //! The sans-IO core: plain Rust, no JS, no clock, no timers, no allocation. Time comes in as
 //! `now` (ms since the epoch, as `Date.now()` gives it); work goes out as [`Action`]s.
 
+pub mod backoff;
 pub mod error;
 pub mod interface;
 pub mod machine;

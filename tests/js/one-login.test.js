@@ -142,3 +142,36 @@ test('malformed login answers are EXCHANGE_FAILED with a message naming the prob
     assert.equal(session.token, null);
   }
 }));
+
+test('failed logins back off: an error listener that calls ensureLogin cannot spin wx.login', withMiniProgram(async (mp) => {
+  mp.app.control.loginFail = 'system error';
+  const session = mp.app.createSession();
+  const refusals = [];
+  session.on('error', () => { session.ensureLogin().catch((error) => refusals.push(error)); });
+  await session.start().catch(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  assert.ok(mp.app.control.loginCalls <= 3, `${mp.app.control.loginCalls} wx.login calls in 2 s`);
+  const refused = refusals.find((error) => /logins failed in a row/.test(error.message));
+  assert.ok(refused, 'no caller was told about the backoff');
+  assert.equal(refused.code, 'LOGIN_FAILED');
+  assert.match(refused.message, /wx\.login failed: login:fail system error \(2 logins failed in a row; the next may start in 1 s\)/);
+  mp.app.control.loginFail = null;
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await session.ensureLogin();
+  assert.equal(session.state, 'authenticated', 'no login once the backoff passed');
+}));
+
+test('a caller an error listener adds waits for the next login, not the failure that fired the listener', withMiniProgram(async (mp) => {
+  mp.app.control.loginFail = 'system error';
+  const session = mp.app.createSession();
+  let retried = null;
+  session.on('error', () => {
+    if (retried) return;
+    mp.app.control.loginFail = null; // the next wx.login works
+    retried = session.ensureLogin();
+  });
+  await assert.rejects(session.start(), { code: 'LOGIN_FAILED' });
+  await retried;
+  assert.equal(session.state, 'authenticated');
+  assert.equal(mp.app.control.loginCalls, 2);
+}));

@@ -25,6 +25,8 @@ pub enum Step {
     Resolve { id: usize },
     Reject { id: usize, error: Error },
     Emit(Event),
+    /// Callers were failed at once: failed logins hold the next one back.
+    Refused { error: Error },
 }
 
 /// A stored record as `js/storage-record.js` writes it; `token: None` is a non-string field.
@@ -174,7 +176,7 @@ impl Driver {
             }
             Err(error) => Err(error),
         };
-        self.machine.handle_code(login, result);
+        self.machine.handle_code(login, result, self.now);
         self.perform();
     }
 
@@ -280,6 +282,12 @@ impl Driver {
                         } else {
                             self.settle(id, Err(Error::LoggedOut));
                         }
+                    }
+                }
+                Action::Refuse { error, .. } => {
+                    self.log.push(Step::Refused { error });
+                    for id in std::mem::take(&mut self.waiting) {
+                        self.settle(id, Err(error));
                     }
                 }
                 Action::RejectWaiting(error) => {
