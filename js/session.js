@@ -18,6 +18,9 @@ import * as core from './core.js';
 const Promise_ = Promise;
 const dateNow = Date.now;
 const EXCHANGE_FAILED = CODES.indexOf('EXCHANGE_FAILED');
+// Storage keys in use, per platform object: two sessions on one key (a session per page) share
+// one record and would each log in on the other's refusals.
+const keysInUse = new WeakMap();
 const LOGGED_OUT = CODES.indexOf('LOGGED_OUT');
 
 export class Session {
@@ -41,6 +44,19 @@ export class Session {
     this._lastFailure = null;    // the error the last failed login rejected its callers with
     this.unsettled = 0;
     this._load().catch(() => {}); // a failure is surfaced by each call, which retries
+    this._claimStorageKey();
+  }
+
+  _claimStorageKey() {
+    const api = this._config.platform;
+    const key = this._config.storageKey;
+    const keys = keysInUse.get(api) || [];
+    keysInUse.set(api, keys);
+    if (keys.indexOf(key) < 0) return keys.push(key);
+    // Told after createSession returns, so listeners added right after it hear it.
+    Promise_.resolve().then(() => this._events.emit('warning', 'another session already uses storageKey "' + key +
+      '": create one session (in app.js) and share it; sessions on one key re-read storage before ' +
+      're-logging in, but each still logs in on its own'));
   }
 
   get state() {
@@ -243,7 +259,7 @@ export class Session {
     switch (kind) {
       case core.READ_STORAGE: return this._restore();
       case core.WRITE_STORAGE: return this._store(record.encode(this._token, a, b));
-      case core.CLEAR_STORAGE: return this._store(null);
+      case core.CLEAR_STORAGE: return this._clear(a === 1);
       case core.WX_LOGIN: return this._wxLogin(a);
       case core.EXCHANGE: return this._exchangeCode(a);
       case core.CHECK_SESSION: return this._checkSession(a);
@@ -264,11 +280,27 @@ export class Session {
     } catch (thrown) {
       this._after(x.storage_failed(), messageOf(thrown));
     }
-    const fields = record.decode(stored);
+    // The very token this session holds (a re-read before a re-login) is no news.
+    let fields = record.decode(stored);
+    if (fields && this._token !== null && fields.token === this._token) fields = null;
     const generation = this._after(fields
       ? x.restored(1, fields.tokenKind, fields.createTime, fields.expiresKind, fields.expiresIn, this._now())
       : x.restored(0, 0, 0, 0, 0, this._now()));
     if (generation) this._adopt(fields.token, generation);
+  }
+
+  // Removes the record; `refusedOnly`: only if it still holds this session's token (another
+  // session on the same key may have stored a newer one).
+  _clear(refusedOnly) {
+    if (refusedOnly) {
+      let stored = null;
+      try {
+        stored = this._platform.readStorage(this._config.storageKey);
+      } catch (unreadable) { /* remove it, then */ }
+      const fields = record.decode(stored);
+      if (fields && fields.token !== this._token) return;
+    }
+    this._store(null);
   }
 
   // Writes the record, or removes it (null). A removal that throws is tried as an overwrite with

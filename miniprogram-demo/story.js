@@ -3,11 +3,13 @@
 // demo server, through a scripted story, printing a transcript; exits 0 only if every check holds.
 //   --style bearer|header|query|two-step   the server's login style (default bearer)
 //   --serve [--port 3000]                  just run the server, for WeChat DevTools
-//   --state FILE                           where the server keeps its signing secret
+//   --state FILE                           where the server keeps its signing secret and used
+//                                          codes (default: a private per-user directory under
+//                                          the temp dir; see server/state.js)
 
-const os = require('os');
 const path = require('path');
 const { createDemoServer, STYLES } = require('./server/app');
+const { defaultStateFile } = require('./server/state');
 const { WeChatStandIn } = require('./server/wechat');
 const { createFakeWx } = require('../simulator/fake-wx');
 const { createSandbox } = require('../simulator/sandbox');
@@ -19,11 +21,11 @@ function option(name, fallback) {
 }
 
 const style = option('style', 'bearer');
-const stateFile = option('state', path.join(os.tmpdir(), 'mp-login-demo', 'state.json'));
 if (!STYLES.includes(style)) {
   console.error(`unknown --style ${style} (known: ${STYLES.join(', ')})`);
   process.exit(2);
 }
+const stateFile = option('state') || defaultStateFile();
 
 const started = Date.now();
 const mask = (token) => (token ? '…' + String(token).slice(-6) : '');
@@ -37,7 +39,7 @@ const seen = [];
 function onRequest({ method, path: where, status, body, token }) {
   const unauthorized = status === 401 || (body && body.errCode === 40001);
   seen.push({ where, unauthorized, token, step: currentStep });
-  const issued = body && (body.token || body.access_token);
+  const issued = /^\/(login|oauth\/token)$/.test(where) && body && (body.token || body.access_token);
   say('http', `${method} ${where}${token ? ' [token ' + mask(token) + ']' : ''} → ${status}` +
     (unauthorized ? ' unauthorized' : '') + (issued ? ` (new token ${mask(issued)})` : ''));
 }
@@ -56,7 +58,9 @@ async function serve() {
   const server = createDemoServer({ style, stateFile, wechat, standIn, onRequest });
   const url = await server.listen(Number(option('port', 3000)));
   console.log(`mp-login demo server (${style} style) on ${url}` +
-    (wechat ? ', code2Session → ' + wechat.baseUrl : ', code2Session → embedded stand-in'));
+    (wechat ? ', code2Session → ' + wechat.baseUrl : ', code2Session → embedded stand-in on ' + server.wechatUrl));
+  console.log(`admin token (POST /admin/revoke needs it as X-Admin-Token; new on every start): ${server.adminToken}`);
+  console.log(`state file: ${server.stateFile}`);
   console.log(`
 Open the demo in WeChat DevTools:
   1. 导入项目 (Import) → choose ${path.join(__dirname)}
@@ -64,6 +68,8 @@ Open the demo in WeChat DevTools:
      (详情 → 本地设置 → 不校验合法域名).
   3. The demo calls ${url}; change API_BASE in miniprogram/config.js if you used --port.
   4. 工具 → 构建 npm is not needed: miniprogram_npm/ was laid out by this command.
+  5. For the page's "revoke" button, set ADMIN_TOKEN in miniprogram/config.js to the admin token
+     above (the server refuses the revoke without it).
 Ctrl-C stops the server.`);
 }
 
@@ -93,7 +99,9 @@ async function story() {
 }
 
 async function play(server, url, standIn) {
-  const fake = createFakeWx({ backend: standIn, ext: { apiBase: url, style } });
+  // ext config (ext.json's "ext"): where the server is, its style, and the admin token the page's
+  // revoke button sends; DevTools users put the token in config.js instead.
+  const fake = createFakeWx({ backend: standIn, ext: { apiBase: url, style, adminToken: server.adminToken } });
   const login = fake.wx.login;
   fake.wx.login = (options) => {
     login({

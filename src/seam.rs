@@ -51,7 +51,7 @@ fn encode(action: Action) -> [f64; 4] {
         Action::WriteStorage(token) => {
             [kind::WRITE_STORAGE, token.create_time_s, token.expires_in_s.unwrap_or(f64::NAN), 0.0]
         }
-        Action::ClearStorage => [kind::CLEAR_STORAGE, 0.0, 0.0, 0.0],
+        Action::ClearStorage { refused_only } => [kind::CLEAR_STORAGE, n(u32::from(refused_only)), 0.0, 0.0],
         Action::WxLogin { login } => [kind::WX_LOGIN, n(login), 0.0, 0.0],
         Action::Exchange { login } => [kind::EXCHANGE, n(login), 0.0, 0.0],
         Action::CheckSession { check } => [kind::CHECK_SESSION, n(check), 0.0, 0.0],

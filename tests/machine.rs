@@ -359,6 +359,19 @@ fn a_401_for_the_current_token_during_a_login_takes_it_out_of_storage_once() {
 }
 
 #[test]
+fn a_newer_token_another_session_stored_is_taken_instead_of_a_relogin_and_is_not_cleared() {
+    let mut h = authenticated("t1");
+    let id = h.sent_request();
+    // Another session on the same storage key re-logged in meanwhile.
+    h.storage = Some(Record::new("t2", h.now / 1000.0, 7200.0));
+    h.respond(id, 1, Outcome::Unauthorized);
+    let after = h.steps();
+    assert_eq!(count(&after, |s| matches!(s, Step::WxLogin { .. })), 0, "{after:?}");
+    assert_eq!(sends(&after), vec![(id, "t2".to_string())]);
+    assert_eq!(h.storage.as_ref().and_then(|r| r.token.as_deref()), Some("t2"), "the other session's token was cleared");
+}
+
+#[test]
 fn a_401_for_an_older_token_resends_with_the_current_one_without_a_login() {
     let mut h = authenticated("first");
     let slow = h.sent_request();

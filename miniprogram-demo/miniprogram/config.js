@@ -4,6 +4,9 @@
 
 const API_BASE = 'http://127.0.0.1:3000'
 const STYLE = 'bearer'
+// The demo server's POST /admin/revoke needs the admin token it prints at start
+// (`npm run demo -- --serve`, new on every start); `npm run demo` passes it as ext config.
+const ADMIN_TOKEN = ''
 
 // The two-step style's OAuth client credential, as tutorials ship it: base64('mp-login-demo:demo-client-secret').
 // (Mini programs have no btoa; a real app would not ship a secret at all.)
@@ -44,4 +47,4 @@ function sessionOptions(style, baseUrl) {
   }
 }
 
-module.exports = { API_BASE, STYLE, sessionOptions }
+module.exports = { API_BASE, STYLE, ADMIN_TOKEN, sessionOptions }

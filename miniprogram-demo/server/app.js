@@ -11,8 +11,16 @@
 //   *    /api/...             protected: 401 without a valid token, else the caller's openid;
 //                             ?delay=ms answers later and judges the token when it answers;
 //                             /api/always401 refuses everyone; /api/status/N answers N
-//   POST /admin/revoke        every token issued so far stops working
-//   GET  /sns/jscode2session  the embedded stand-in of WeChat's endpoint
+//   POST /admin/revoke        every token issued so far stops working; needs the header
+//                             X-Admin-Token: <server.adminToken> (random per start; 401 without,
+//                             403 wrong). A custom header also keeps other sites' pages out (CORS).
+//
+// The embedded stand-in of WeChat's GET /sns/jscode2session is NOT on this port (404 here): it
+// listens on a loopback-only port of its own (`wechatUrl`), opened and closed with the server.
+//
+// Limits: bodies 16 KB; a request (headers and body) must arrive within requestTimeoutMs
+// (default 10 s), its headers within headersTimeoutMs (5 s), else 408 and the socket is closed;
+// a request line that is not a valid URL is a 400.
 //
 // `knobs` change its behaviour mid-run (a login endpoint that is down, slow or malformed) and
 // `log` records what arrived; the demo leaves both alone.
@@ -26,12 +34,14 @@
 const http = require('http');
 const crypto = require('crypto');
 const { TokenIssuer } = require('./tokens');
-const { code2Session } = require('./wechat');
+const { StateStore } = require('./state');
+const { code2Session, CODE_LIFETIME_MS } = require('./wechat');
 
 const STYLES = ['bearer', 'header', 'query', 'two-step'];
 const MAX_BODY_BYTES = 16 * 1024;
 const TICKET_LIFETIME_S = 60;
 const DEMO_CLIENT = { id: 'mp-login-demo', secret: 'demo-client-secret' };
+const MAX_USED_CODES = 10000;
 
 // An answer other than 200 (thrown from a route), or one with a chosen status.
 class HttpError extends Error {
@@ -56,6 +66,8 @@ function readJson(req) {
       else reject(new HttpError(413, { errcode: 413, errmsg: `body larger than ${MAX_BODY_BYTES} bytes` }));
     });
     req.on('error', reject);
+    // Cut off (request timeout, client gone) before the end: nothing will answer, settle anyway.
+    req.on('close', () => reject(new HttpError(400, { errcode: 40000, errmsg: 'the body was cut off' })));
     req.on('end', () => {
       if (size > MAX_BODY_BYTES) return;
       const text = Buffer.concat(chunks).toString('utf8');
@@ -74,14 +86,20 @@ function readJson(req) {
 function createDemoServer({
   style = 'bearer',
   expiresIn = 7200,
-  stateFile,
+  stateFile,            // see ./state.js; none: state in memory (the tests' back end)
   wechat,               // {baseUrl, appid, secret}: where code2Session goes; null: the embedded stand-in
-  standIn,              // the WeChatStandIn serving /sns/jscode2session
+  standIn,              // the WeChatStandIn serving /sns/jscode2session on its loopback port
   now = Date.now,
+  requestTimeoutMs = 10000,  // the whole request (headers and body) must arrive within this
+  headersTimeoutMs = Math.min(5000, requestTimeoutMs),
   onRequest = () => {}  // (line) for transcripts: {method, path, status, token}
 }) {
   if (!STYLES.includes(style)) throw new Error(`unknown style "${style}" (known: ${STYLES.join(', ')})`);
-  const tokens = new TokenIssuer({ stateFile, now });
+  const store = new StateStore(stateFile);
+  const tokens = new TokenIssuer({ store, now });
+  // Revoking every user's token is an admin action: random per start, printed by the demo.
+  const adminToken = crypto.randomBytes(24).toString('base64url');
+  if (standIn) rememberUsedCodes();
   // expiresIn undefined: tokens without a lifetime (the server's 401 alone decides);
   // loginBody(token, expiresIn): what /login answers instead of {token, expires_in}.
   const knobs = { expiresIn, loginStatus: 200, loginBody: null, loginDelayMs: 0, sendSessionKey: false };
@@ -89,6 +107,28 @@ function createDemoServer({
   const tickets = new Map();
   const usedTickets = new Set();
   let address = null;
+  let wechatAddress = null;
+
+  // wx.login codes are exchanged once. WeChat remembers that; the stand-in remembers it in memory,
+  // so with a state file the used codes are kept there too, with their issue time: a restarted
+  // `--serve` (whose stand-in accepts codes it never issued) still refuses a replayed code. A code
+  // is dropped once past WeChat's 5-minute lifetime, and the list is bounded (the newest kept);
+  // a code forgotten that way that is replayed still cannot impersonate anyone, because the
+  // stand-in gives a code it does not know a random openid, not one derived from the code.
+  function rememberUsedCodes() {
+    const saved = store.data.usedCodes;
+    if (Array.isArray(saved)) {
+      for (const entry of saved) {
+        if (Array.isArray(entry) && typeof entry[0] === 'string' && Number.isFinite(entry[1])) standIn.markUsed(entry[0], entry[1]);
+      }
+    }
+  }
+  function persistUsedCodes() {
+    if (!store.file) return;
+    const fresh = standIn.usedCodes().filter(([, issuedAt]) => now() - issuedAt <= CODE_LIFETIME_MS);
+    store.data.usedCodes = fresh.sort((a, b) => a[1] - b[1]).slice(-MAX_USED_CODES);
+    store.save();
+  }
 
   function tokenFrom(req, url) {
     if (style === 'header') return req.headers.token;
@@ -108,7 +148,7 @@ function createDemoServer({
     if (typeof code !== 'string' || !code || code.length > 128) {
       throw new HttpError(400, { errcode: 41008, errmsg: 'missing code' });
     }
-    const target = wechat || { baseUrl: address, appid: standIn.appid, secret: standIn.secret };
+    const target = wechat || { baseUrl: wechatAddress, appid: standIn.appid, secret: standIn.secret };
     const session = await code2Session(target, code);
     if (session.errcode) throw new HttpError(400, { errcode: session.errcode, errmsg: session.errmsg });
     if (typeof session.openid !== 'string') throw new HttpError(502, { errcode: -1, errmsg: 'code2Session gave no openid' });
@@ -167,22 +207,31 @@ function createDemoServer({
       const result = tokens.check(tokenFrom(req, url));
       return result.claims ? { errCode: 0 } : { errCode: 40001, errMsg: 'token ' + result.error };
     },
-    'POST /admin/revoke': async () => {
+    'POST /admin/revoke': async (req) => {
+      const given = req.headers['x-admin-token'];
+      if (typeof given !== 'string' || !given) throw new HttpError(401, { error: 'unauthorized', reason: 'X-Admin-Token required' });
+      const expected = crypto.createHash('sha256').update(adminToken).digest();
+      if (!crypto.timingSafeEqual(crypto.createHash('sha256').update(given).digest(), expected)) {
+        throw new HttpError(403, { error: 'forbidden', reason: 'wrong admin token' });
+      }
       tokens.revokeAll();
       return { revoked: true };
-    },
-    'GET /sns/jscode2session': async (req, url) => {
-      if (!standIn) throw new HttpError(404, { error: 'not found' });
-      return standIn.redeem(Object.fromEntries(url.searchParams));
     }
   };
 
-  async function handle(req, res) {
-    const url = new URL(req.url, 'http://localhost');
+  // Any request line must end in an answer: a target `new URL` cannot parse is a 400, and nothing
+  // thrown here may escape as an unhandled rejection (which would end the process).
+  async function handle(req, res, table, transcript) {
+    let url = null;
     let status = 200;
     let body;
     try {
-      const route = url.pathname.startsWith('/api/') ? api : routes[req.method + ' ' + url.pathname];
+      try {
+        url = new URL(req.url, 'http://localhost');
+      } catch (badTarget) {
+        throw new HttpError(400, { errcode: 40000, errmsg: 'bad request target' });
+      }
+      const route = table === routes && url.pathname.startsWith('/api/') ? api : table[req.method + ' ' + url.pathname];
       if (!route) throw new HttpError(404, { error: 'not found' });
       body = await route(req, url);
     } catch (error) {
@@ -190,17 +239,57 @@ function createDemoServer({
       status = error instanceof HttpError ? error.status : 500;
       body = error instanceof HttpError ? error.body : { error: 'internal error' };
     }
-    if (res.destroyed) return;
+    if (res.destroyed || res.headersSent) return;
     const headers = { 'Content-Type': 'application/json; charset=utf-8' };
-    if (status === 413) headers.Connection = 'close';
+    if (status === 413 || status === 400 && !url) headers.Connection = 'close';
     res.writeHead(status, headers);
     res.end(JSON.stringify(body));
-    if (url.pathname !== '/sns/jscode2session') {
-      onRequest({ method: req.method, path: url.pathname, status, body, token: tokenFrom(req, url) });
+    if (transcript) {
+      onRequest({ method: req.method, path: url ? url.pathname : req.url, status, body, token: url ? tokenFrom(req, url) : null });
     }
   }
 
-  const server = http.createServer((req, res) => { handle(req, res); });
+  function httpServer(table, transcript) {
+    const created = http.createServer({
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(headersTimeoutMs, requestTimeoutMs),
+      // How often Node looks for requests past those limits (its default is every 30 s).
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 2)))
+    }, (req, res) => {
+      handle(req, res, table, transcript).catch((error) => {
+        console.error('[demo-server]', error);
+        if (!res.destroyed) res.destroy();
+      });
+    });
+    return created;
+  }
+
+  const server = httpServer(routes, true);
+  // The code2Session stand-in: its own server, bound to loopback whatever the public host is.
+  const wechatRoutes = {
+    'GET /sns/jscode2session': async (req, url) => {
+      const answer = standIn.redeem(Object.fromEntries(url.searchParams));
+      if (answer.openid) persistUsedCodes();
+      return answer;
+    }
+  };
+  const wechatServer = standIn ? httpServer(wechatRoutes, false) : null;
+
+  function listenOn(target, port, host) {
+    return new Promise((resolve, reject) => {
+      target.once('error', reject);
+      target.listen(port, host, () => {
+        target.off('error', reject);
+        resolve(target.address().port);
+      });
+    });
+  }
+  const closeServer = (target) => new Promise((resolve) => {
+    if (!target || !target.listening) return resolve();
+    target.closeAllConnections();
+    target.close(() => resolve());
+  });
+
   return {
     style,
     tokens,
@@ -208,17 +297,23 @@ function createDemoServer({
     log,
     revokeAll: () => tokens.revokeAll(),
     client: DEMO_CLIENT,
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          address = `http://${host}:${server.address().port}`;
-          resolve(address);
-        });
-      });
+    adminToken,
+    stateFile: store.file,
+    async listen(port = 0, host = '127.0.0.1') {
+      if (wechatServer && !wechatAddress) wechatAddress = `http://127.0.0.1:${await listenOn(wechatServer, 0, '127.0.0.1')}`;
+      try {
+        address = `http://${host}:${await listenOn(server, port, host)}`;
+      } catch (error) {
+        await closeServer(wechatServer);
+        wechatAddress = null;
+        throw error;
+      }
+      return address;
     },
     get url() { return address; },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); })
+    // Where the code2Session stand-in answers (loopback only); null without a stand-in.
+    get wechatUrl() { return wechatAddress; },
+    close: () => Promise.all([closeServer(server), closeServer(wechatServer)]).then(() => {})
   };
 }
 

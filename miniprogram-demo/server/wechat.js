@@ -4,7 +4,8 @@
 //   at a configurable base URL);
 // - `WeChatStandIn`: an embedded stand-in of that endpoint, plus the code registry the demo's
 //   fake wx.login draws codes from. Codes live 5 minutes and are exchanged ONCE (again: errcode
-//   40163; unknown: 40029), as documented.
+//   40163; unknown: 40029), as documented. The demo server serves it on a loopback-only port of
+//   its own and, with a state file, keeps the used codes across restarts (markUsed/usedCodes).
 
 const crypto = require('crypto');
 const http = require('http');
@@ -37,7 +38,10 @@ class WeChatStandIn {
     if (typeof code !== 'string' || !code) return { errcode: 41008, errmsg: 'missing code' };
     let entry = this.codes.get(code);
     if (!entry && this.acceptUnknownCodes) {
-      entry = { issuedAt: this.now(), used: false, openid: 'o' + crypto.createHash('sha256').update(code).digest('base64url').slice(0, 12) };
+      // A random openid, not one derived from the code: a code replayed after it was forgotten
+      // (a restart without a state file, or long after it expired) is a new nobody, never the
+      // user it was first exchanged for.
+      entry = { issuedAt: this.now(), used: false, openid: 'o' + crypto.randomBytes(9).toString('base64url') };
       this.codes.set(code, entry);
     }
     if (!entry) return { errcode: 40029, errmsg: 'invalid code' };
@@ -48,6 +52,20 @@ class WeChatStandIn {
     if (this.now() - entry.issuedAt > CODE_LIFETIME_MS) return { errcode: 40029, errmsg: 'invalid code (expired)' };
     entry.used = true;
     return { openid: entry.openid, session_key: crypto.randomBytes(16).toString('base64') };
+  }
+
+  // [code, issuedAt] of every code exchanged so far (what a restart must not forget).
+  usedCodes() {
+    const used = [];
+    for (const [code, entry] of this.codes) if (entry.used) used.push([code, entry.issuedAt]);
+    return used;
+  }
+
+  // A code exchanged before (by an earlier run): refused from now on.
+  markUsed(code, issuedAt) {
+    const entry = this.codes.get(code);
+    if (entry) entry.used = true;
+    else this.codes.set(code, { issuedAt, used: true, openid: null });
   }
 }
 
@@ -73,4 +91,4 @@ function code2Session({ baseUrl, appid, secret }, code) {
   });
 }
 
-module.exports = { WeChatStandIn, code2Session };
+module.exports = { WeChatStandIn, code2Session, CODE_LIFETIME_MS };

@@ -59,8 +59,12 @@ pub enum Action {
     ReadStorage,
     /// Store the current token with these numbers (see `js/storage-record.js`).
     WriteStorage(super::token::Lifetime),
-    /// Remove the stored record.
-    ClearStorage,
+    /// Remove the stored record; with `refused_only`, only if it still holds the token this
+    /// session held (another session on the same key may have stored a newer one).
+    ClearStorage {
+        /// Leave a record that holds another token.
+        refused_only: bool,
+    },
     /// Call `wx.login`; answer with `handle_code`.
     WxLogin {
         /// Which login this is.

@@ -50,6 +50,8 @@ enum Restore {
     NotAsked,
     Reading,
     Done,
+    /// Reading again before a re-login.
+    Rereading,
 }
 
 impl Phase {
@@ -155,6 +157,10 @@ impl Machine {
     /// The answer to `ReadStorage`: the stored record's fields, or `None` (nothing or garbage).
     /// Returns the generation the restored token now has, 0 when nothing was restored.
     pub fn handle_restored(&mut self, stored: Option<Stored>, now: f64) -> u32 {
+        if self.restore == Restore::Rereading {
+            self.restore = Restore::Done;
+            return self.take_newer(stored, now);
+        }
         if self.restore != Restore::Reading {
             return 0;
         }
@@ -303,7 +309,7 @@ impl Machine {
         self.stored = false;
         self.transition(|_| Phase::NoToken);
         // Whatever storage holds, a record of ours or not: nothing may restore after a logout.
-        self.actions.push(Action::ClearStorage);
+        self.actions.push(Action::ClearStorage { refused_only: false });
         self.emit(Event::Logout);
         self.reject_waiting(Error::LoggedOut);
     }
@@ -329,14 +335,44 @@ impl Machine {
                 self.waiting = false;
                 self.actions.push(Action::Release { generation: self.generation });
             }
-            Phase::NoToken | Phase::Expired(_) if self.waiting => match self.backoff.refusal(now) {
-                Some(refusal) => {
-                    self.waiting = false;
-                    self.actions.push(refusal);
-                }
-                None => self.start_login(),
-            },
+            // A token was held before: another session on the same storage key (a session per
+            // page) may have stored a newer one since, so storage is asked again first.
+            Phase::NoToken | Phase::Expired(_) if self.waiting && self.generation > 0 => {
+                self.restore = Restore::Rereading;
+                self.actions.push(Action::ReadStorage);
+            }
+            Phase::NoToken | Phase::Expired(_) if self.waiting => self.login_or_refuse(now),
             _ => {}
+        }
+    }
+
+    /// The answer to the re-read before a re-login: a fresh token another session stored (JS
+    /// answers `None` for the very token this session held), else the login goes ahead.
+    fn take_newer(&mut self, stored: Option<Stored>, now: f64) -> u32 {
+        match stored.as_ref().and_then(Lifetime::restore) {
+            Some(token) if token.is_fresh(now, self.config.leeway_s) => {
+                self.generation += 1;
+                self.stored = true;
+                self.transition(|_| Phase::Authenticated(token));
+                self.advance(now);
+                self.generation
+            }
+            _ => {
+                if self.waiting {
+                    self.login_or_refuse(now);
+                }
+                0
+            }
+        }
+    }
+
+    fn login_or_refuse(&mut self, now: f64) {
+        match self.backoff.refusal(now) {
+            Some(refusal) => {
+                self.waiting = false;
+                self.actions.push(refusal);
+            }
+            None => self.start_login(),
         }
     }
 
@@ -405,7 +441,7 @@ impl Machine {
         self.expire();
         if self.stored {
             self.stored = false;
-            self.actions.push(Action::ClearStorage);
+            self.actions.push(Action::ClearStorage { refused_only: true });
         }
     }
 

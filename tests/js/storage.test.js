@@ -122,3 +122,26 @@ test('a logout that can neither remove nor overwrite the stored token rejects ST
   await assert.rejects(session.logout(), { code: 'STORAGE', message: /could not clear the stored token/ });
   assert.equal(session.state, 'no-token', 'the session itself is logged out');
 }));
+
+test('a second session on the same storageKey is warned about, and takes the first one\'s new token instead of logging in again', withMiniProgram(async (mp) => {
+  const pageA = mp.app.createSession({ checkSession: false });
+  await pageA.start();
+  const pageB = mp.app.createSession({ checkSession: false });
+  const warnings = [];
+  pageB.on('warning', (message) => warnings.push(message));
+  await pageB.start();
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /another session already uses storageKey "mp-login:session"/);
+  mp.server.revokeAll();
+  for (let i = 0; i < 10; i++) {
+    assert.equal((await pageA.request({ url: '/api/a?n=' + i })).statusCode, 200);
+    assert.equal((await pageB.request({ url: '/api/b?n=' + i })).statusCode, 200);
+  }
+  assert.equal(mp.server.log.logins, 2, 'each session logged in on its own after the revocation');
+  assert.equal(pageB.token, pageA.token);
+  const other = mp.app.createSession({ storageKey: 'elsewhere' });
+  const otherWarnings = [];
+  other.on('warning', (message) => otherWarnings.push(message));
+  await Promise.resolve();
+  assert.deepEqual(otherWarnings, []);
+}));

@@ -242,7 +242,9 @@ impl Driver {
             match action {
                 Action::ReadStorage => {
                     self.log.push(Step::ReadStorage);
-                    let stored = self.storage.as_ref().map(Record::fields);
+                    // The very token this session holds is no news (JS answers "nothing").
+                    let held = self.token_text().map(String::from);
+                    let stored = self.storage.as_ref().filter(|r| held.is_none() || r.token != held).map(Record::fields);
                     let generation = self.machine.handle_restored(stored, self.now);
                     if generation != 0 {
                         let text = self.storage.as_ref().and_then(|r| r.token.clone());
@@ -258,8 +260,11 @@ impl Driver {
                     self.storage = Some(record.clone());
                     self.log.push(Step::WriteStorage(record));
                 }
-                Action::ClearStorage => {
-                    self.storage = None;
+                Action::ClearStorage { refused_only } => {
+                    let held = self.token_text().map(String::from);
+                    if !refused_only || self.storage.as_ref().is_some_and(|r| r.token == held) {
+                        self.storage = None;
+                    }
                     self.log.push(Step::ClearStorage);
                 }
                 Action::WxLogin { login } => self.log.push(Step::WxLogin { login }),

@@ -38,9 +38,18 @@ Page({
   },
 
   revoke() {
-    // The demo server's admin action; sent without the token on purpose.
-    return app.session.request({ url: '/admin/revoke', method: 'POST', auth: false })
-      .then(() => this.note('server: every token revoked'))
+    // The demo server's admin action: sent without the user's token on purpose, with the admin
+    // token the server printed at start (config.js ADMIN_TOKEN, or ext config under npm run demo).
+    return app.session.request({
+      url: '/admin/revoke',
+      method: 'POST',
+      auth: false,
+      header: { 'X-Admin-Token': app.globalData.adminToken },
+    }).then(
+      (res) => this.note(res.statusCode === 200
+        ? 'server: every token revoked'
+        : 'revoke refused: ' + res.statusCode + ' (set ADMIN_TOKEN in config.js)'),
+      (err) => this.note('revoke failed: ' + err.code))
   },
 
   logout() {
