@@ -45,15 +45,28 @@ async function runSoak({ seed = Date.now() % 2 ** 31, requests = 2000, concurren
   const { server: foreign } = await startBackend();
   const refused = await closedOrigin();
   const faults = { revocations: 0, non_token_401: 0, clock_jumps: 0, login_outages: 0, malformed_logins: 0,
-    wx_login_failures: 0, storage_failures: 0, timeouts: 0, refused: 0, slow: 0, foreign: 0 };
+    wx_login_failures: 0, storage_failures: 0, timeouts: 0, refused: 0, slow: 0, foreign: 0,
+    bursts: 0, hung_exchanges: 0, listener_logouts: 0 };
   const tally = { issued: 0, resolved: 0, rejected: {}, hung: 0 };
   const ledger = { loggingIn: 0, fromNoToken: 0, fromExpired: 0, expired: 0, loginEvents: 0 };
 
+  const burst = { issued: 0, failed: 0 };
+  const logouts = { count: 0, tokens: [] };
+
   try {
+    const control = mp.app.control;
     const session = mp.app.createSession({
       allowedOrigins: [refused],
+      exchangeTimeout: 1000,
       now: () => Date.now() + clock.offset
     });
+    // A second phone-side app on the same storage: one session that may not retry a 401
+    // (maxRelogins: 0) and one on the first session's storage key. Its wx is its own, so the
+    // first session's login ledger stays exact.
+    const other = mp.launch();
+    const strict = other.createSession({ allowedOrigins: [refused], maxRelogins: 0, storageKey: 'soak:strict' });
+    const sharing = other.createSession({ allowedOrigins: [refused] });
+    for (const s of [strict, sharing]) { s.on('error', () => {}); s.on('warning', () => {}); }
     session.on('state', (state, previous) => {
       if (state === 'logging-in') {
         ledger.loggingIn++;
@@ -67,7 +80,6 @@ async function runSoak({ seed = Date.now() % 2 ** 31, requests = 2000, concurren
     session.on('warning', () => {});
 
     const server = mp.server;
-    const control = mp.app.control;
     // A fault switched on stays on for a while (a few dozen requests), then is switched off.
     const windows = [];
     function window(name, on, off) {
@@ -82,8 +94,34 @@ async function runSoak({ seed = Date.now() % 2 ** 31, requests = 2000, concurren
           windows.splice(i, 1);
         }
       }
-      const fault = pick([[960, null], [8, 'revoke'], [6, 'clock'], [6, 'outage'], [5, 'malformed'],
-        [5, 'wxlogin'], [5, 'storage'], [5, 'slowlogin']]);
+      const fault = pick([[948, null], [8, 'revoke'], [6, 'clock'], [6, 'outage'], [5, 'malformed'],
+        [5, 'wxlogin'], [5, 'storage'], [5, 'slowlogin'], [5, 'burst'], [3, 'hungexchange'], [3, 'listenerlogout']]);
+      // More requests at once than wx runs (10): the queued ones must not be failed by their guards.
+      if (fault === 'burst') {
+        faults.bursts++;
+        for (let i = 0; i < 15; i++) {
+          burst.issued++;
+          session.request({ url: '/api/burst?delay=200&n=' + i, timeout: 1000 }).catch((error) => {
+            if (error.code === 'NETWORK') burst.failed++;
+          });
+        }
+      }
+      // A login endpoint that answers long after exchangeTimeout: logins fail, nobody hangs.
+      if (fault === 'hungexchange') {
+        faults.hung_exchanges++;
+        server.knobs.loginDelayMs = 3000;
+        windows.push({ until: tally.issued + 10, off: () => { server.knobs.loginDelayMs = 0; } });
+      }
+      // A logout from inside a 'login' listener: what that login released must not go out.
+      if (fault === 'listenerlogout') {
+        faults.listener_logouts++;
+        const off = session.on('login', () => {
+          off();
+          logouts.count++;
+          logouts.tokens.push({ token: session.token, after: control.requests.length });
+          session.logout().catch(() => {});
+        });
+      }
       if (fault === 'revoke') { faults.revocations++; server.revokeAll(); }
       if (fault === 'clock') {
         faults.clock_jumps++;
@@ -125,7 +163,9 @@ async function runSoak({ seed = Date.now() % 2 ** 31, requests = 2000, concurren
       while (tally.issued < requests) {
         injectFaults();
         tally.issued++;
-        const outcome = await bounded(session.request(requestOptions()));
+        const which = rand();
+        const target = which < 0.9 ? session : which < 0.95 ? strict : sharing;
+        const outcome = await bounded(target.request(requestOptions()));
         if (outcome === 'hung') tally.hung++;
         else if (outcome === 'resolved') tally.resolved++;
         else {
@@ -145,6 +185,13 @@ async function runSoak({ seed = Date.now() % 2 ** 31, requests = 2000, concurren
       return key !== undefined && !/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(r.header[key]);
     }).length;
     const failedLogins = ledger.loggingIn - ledger.loginEvents - (session.state === 'logging-in' ? 1 : 0);
+    // Wait for the bursts still in flight before counting them.
+    const deadline = Date.now() + CALL_BOUND_MS;
+    while (control.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const sentAfterLogout = logouts.tokens.filter(({ token, after }) => token && control.requests.slice(after).some((r) => {
+      const key = Object.keys(r.header).find((k) => k.toLowerCase() === 'authorization');
+      return key !== undefined && r.header[key] === 'Bearer ' + token;
+    })).length;
     const report = {
       seed, requests, concurrency, faults, tally, ledger,
       wxLoginCalls: control.loginCalls,
@@ -152,7 +199,10 @@ async function runSoak({ seed = Date.now() % 2 ** 31, requests = 2000, concurren
       reusedCodes: mp.backend.reusedCodes,
       tokensToForeignOrigin: leaked,
       malformedAuthHeaders: badHeaders,
-      failedLogins
+      failedLogins,
+      burst,
+      logouts: logouts.count,
+      sentAfterLogout
     };
     report.problems = [];
     const expect = (ok, problem) => { if (!ok) report.problems.push(problem); };
@@ -169,7 +219,10 @@ async function runSoak({ seed = Date.now() % 2 ** 31, requests = 2000, concurren
     const expiryCauses = faults.revocations + faults.non_token_401 + faults.clock_jumps;
     expect(ledger.expired <= expiryCauses, `${ledger.expired} expiries but only ${expiryCauses} faults that can cause one`);
     // A login from no token happens first, and again only after a login failed.
-    expect(ledger.fromNoToken <= 1 + Math.max(0, failedLogins), `${ledger.fromNoToken} logins from no token after ${failedLogins} failed logins`);
+    expect(ledger.fromNoToken <= 1 + Math.max(0, failedLogins) + logouts.count,
+      `${ledger.fromNoToken} logins from no token after ${failedLogins} failed logins and ${logouts.count} logouts`);
+    expect(burst.failed === 0, `${burst.failed} of ${burst.issued} burst requests were failed while wx still queued them`);
+    expect(sentAfterLogout === 0, `${sentAfterLogout} logged-out tokens were sent after their logout`);
     return report;
   } finally {
     await Promise.all([mp.close(), foreign.close()]);
