@@ -9,7 +9,7 @@
 // `no_mangle` is what makes these wasm exports; nothing here dereferences a pointer.
 #![allow(unsafe_code)]
 
-use core::cell::RefCell;
+use core::ptr::addr_of_mut;
 
 use crate::core::queue::CAPACITY;
 use crate::core::{
@@ -19,9 +19,21 @@ use crate::core::{
 
 const SLOTS: usize = 1 + 4 * CAPACITY;
 
-thread_local! {
-    static MACHINE: RefCell<Machine> = const { RefCell::new(Machine::new(Config::DEFAULT)) };
-    static OUTBOX: RefCell<[f64; SLOTS]> = const { RefCell::new([0.0; SLOTS]) };
+// One instance's state. Plain statics: an instance runs on one thread, and the module imports
+// nothing, so no JS runs while an export runs and no export can re-enter another; each export
+// takes the only reference for its duration (checked cells would cost code for a case that
+// cannot happen).
+static mut MACHINE: Machine = Machine::new(Config::DEFAULT);
+static mut OUTBOX: [f64; SLOTS] = [0.0; SLOTS];
+
+fn machine() -> &'static mut Machine {
+    // SAFETY: see above: single-threaded, no re-entry, one live reference at a time.
+    unsafe { &mut *addr_of_mut!(MACHINE) }
+}
+
+fn outbox() -> &'static mut [f64; SLOTS] {
+    // SAFETY: as for `machine`.
+    unsafe { &mut *addr_of_mut!(OUTBOX) }
 }
 
 /// Action kinds on the wire; `js/core.js` names the same numbers.
@@ -79,20 +91,16 @@ fn encode(action: Action) -> [f64; 4] {
 
 /// Runs `input` on the machine, then moves the actions it caused into `OUTBOX`.
 fn with_machine<T>(input: impl FnOnce(&mut Machine) -> T) -> T {
-    MACHINE.with(|machine| {
-        let mut machine = machine.borrow_mut();
-        let result = input(&mut machine);
-        OUTBOX.with(|outbox| {
-            let mut outbox = outbox.borrow_mut();
-            let mut count = 0;
-            while let Some(action) = machine.poll_action() {
-                outbox[1 + 4 * count..5 + 4 * count].copy_from_slice(&encode(action));
-                count += 1;
-            }
-            outbox[0] = count as f64;
-        });
-        result
-    })
+    let machine = machine();
+    let result = input(machine);
+    let outbox = outbox();
+    let mut count = 0;
+    while let Some(action) = machine.poll_action() {
+        outbox[1 + 4 * count..5 + 4 * count].copy_from_slice(&encode(action));
+        count += 1;
+    }
+    outbox[0] = count as f64;
+    result
 }
 
 fn seconds(kind: u32, value: f64) -> Seconds {
@@ -116,8 +124,8 @@ fn token_field(kind: u32) -> TokenField {
 #[no_mangle]
 pub extern "C" fn init(leeway_s: f64, max_relogins: u32, check_session: u32, verify: u32) -> usize {
     let config = Config { leeway_s, max_relogins, check_session: check_session != 0, verify: verify != 0 };
-    MACHINE.with(|machine| *machine.borrow_mut() = Machine::new(config));
-    OUTBOX.with(|outbox| outbox.as_ptr() as usize)
+    *machine() = Machine::new(config);
+    outbox().as_ptr() as usize
 }
 
 /// A new caller: 0 go now (generation: `generation()`), 1 wait.
@@ -129,19 +137,19 @@ pub extern "C" fn call(now: f64) -> u32 {
 /// The state at `now` (an index into `STATES`), changing nothing.
 #[no_mangle]
 pub extern "C" fn state(now: f64) -> u32 {
-    MACHINE.with(|machine| machine.borrow().state_at(now) as u32)
+    machine().state_at(now) as u32
 }
 
 /// When the held token expires, ms since the epoch; NaN when there is none or no limit.
 #[no_mangle]
 pub extern "C" fn expires_at() -> f64 {
-    MACHINE.with(|m| m.borrow().token().and_then(|t| t.expires_at_ms()).unwrap_or(f64::NAN))
+    machine().token().and_then(|t| t.expires_at_ms()).unwrap_or(f64::NAN)
 }
 
 /// The generation of the newest token.
 #[no_mangle]
 pub extern "C" fn generation() -> u32 {
-    MACHINE.with(|machine| machine.borrow().generation())
+    machine().generation()
 }
 
 /// The stored record (`found` 0: nothing or not an object); returns the restored generation.
