@@ -16,18 +16,16 @@ var PREFIXES = {
   STORAGE: 'storage failed: '
 };
 
-// The core's verdicts on a login answer (ExchangeProblem in src/core/error.rs), worded with the
-// answer JS kept; 0, "refused", is a failure JS saw and words itself.
+// The core's verdicts on a login answer (ExchangeProblem in src/core/error.rs); 0, "refused",
+// is a failure JS saw and words itself. The two about a field's type say what JS found there.
 var EXCHANGE_PROBLEMS = [null,
-  function (grant) { return 'the token must be a string, got ' + kindOf(grant.token); },
-  function () { return 'the token is an empty string'; },
-  function (grant) { return 'expires_in must be a number of seconds, got ' + kindOf(grant.expiresIn); },
-  function () { return 'expires_in must be more than 0 seconds'; },
-  function () { return 'expires_in is more than ten years: a date or milliseconds instead of seconds?'; },
-  function () {
-    return 'the token cannot travel in a header (control characters, characters beyond Latin-1, ' +
-      '"undefined" or "null", or more than 8192 characters)';
-  }];
+  'the token must be a string',
+  'the token is an empty string',
+  'expires_in must be a number of seconds',
+  'expires_in must be more than 0 seconds',
+  'expires_in is more than ten years: a date or milliseconds instead of seconds?',
+  'the token cannot travel in a header (control or non-Latin-1 characters, "undefined"/"null", over 8192 long)'];
+var FOUND = { 1: 'token', 3: 'expiresIn' };
 
 function kindOf(value) {
   if (value === undefined || value === null) return 'missing';
@@ -35,16 +33,12 @@ function kindOf(value) {
 }
 
 // Warning in src/core/interface.rs.
-var WARNINGS = ['the login response contains session_key: it was dropped; the server should keep it to itself'];
+var WARNINGS = ['session_key in the login response was dropped: keep it on the server'];
 
-var setPrototypeOf = Object.setPrototypeOf || function (object, proto) {
-  object.__proto__ = proto; // eslint-disable-line no-proto
-  return object;
-};
 
 function LoginError(code, message) {
   var error = new Error(message);
-  setPrototypeOf(error, LoginError.prototype);
+  Object.setPrototypeOf(error, LoginError.prototype);
   Object.defineProperty(error, 'code', { value: code, enumerable: true });
   if (typeof error.stack === 'string') {
     error.stack = 'LoginError [' + code + ']: ' + message + error.stack.slice(error.stack.indexOf('\n'));
@@ -66,7 +60,9 @@ function coreError(codeIndex, detail, seen) {
   var code = CODES[codeIndex];
   if (code === 'UNAUTHORIZED') return new LoginError(code, 'still unauthorized after ' + detail + ' re-login(s)');
   if (code === 'LOGGED_OUT') return new LoginError(code, 'logged out while the request waited for a login');
-  var words = code === 'EXCHANGE_FAILED' && detail ? EXCHANGE_PROBLEMS[detail](seen) : seen || 'unknown error';
+  var words = code === 'EXCHANGE_FAILED' && detail
+    ? EXCHANGE_PROBLEMS[detail] + (FOUND[detail] ? ', got ' + kindOf(seen[FOUND[detail]]) : '')
+    : seen || 'unknown error';
   return new LoginError(code, PREFIXES[code] + words);
 }
 

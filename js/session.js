@@ -55,8 +55,7 @@ export class Session {
     if (keys.indexOf(key) < 0) return keys.push(key);
     // Told after createSession returns, so listeners added right after it hear it.
     Promise_.resolve().then(() => this._events.emit('warning', 'another session already uses storageKey "' + key +
-      '": create one session (in app.js) and share it; sessions on one key re-read storage before ' +
-      're-logging in, but each still logs in on its own'));
+      '": create one in app.js and share it'));
   }
 
   get state() {
@@ -88,8 +87,8 @@ export class Session {
       return Promise_.reject(error);
     }
     if (this._inExchange && prepared.auth) {
-      return Promise_.reject(new LoginError('CONFIG', 'session.request inside `exchange` waits for the very ' +
-        'login that exchange is part of: use the `request` argument exchange is given'));
+      return Promise_.reject(new LoginError('CONFIG', 'session.request inside `exchange` waits for that very login: ' +
+        'use the `request` argument'));
     }
     return prepared.auth ? this._enter(prepared) : this._platform.request(prepared.options);
   }
@@ -196,8 +195,7 @@ export class Session {
     const path = target.split(/[?#]/)[0];
     if (this._refusedPaths.indexOf(path) >= 0) return;
     this._refusedPaths.push(path);
-    this._events.emit('warning', path + ' refused a token minted for it: likely a permission problem, ' +
-      'not the token; each request there costs a login');
+    this._events.emit('warning', path + ' refused a token minted for it: a permission problem? Each request there costs a login');
   }
 
   _settle(caller, error, value) {
@@ -390,8 +388,7 @@ export class Session {
       copy = null;
     }
     if (!copy || options === null || typeof options !== 'object' || typeof copy.url !== 'string' || !copy.url) {
-      return Promise_.reject(new LoginError('CONFIG', "exchange: its `request` takes wx.request's options with a " +
-        'non-empty string `url`'));
+      return Promise_.reject(new LoginError('CONFIG', 'exchange: `request` takes wx.request options with a `url`'));
     }
     copy.url = resolve(this._config.baseUrl, copy.url);
     return this._platform.request(copy);
@@ -427,11 +424,10 @@ function prepare(config, options) {
     throw new LoginError('CONFIG', 'session.request: `url` must be a non-empty string');
   }
   if (auth !== undefined && typeof auth !== 'boolean') {
-    throw new LoginError('CONFIG', 'session.request: `auth` must be true or false (false: send without the token)');
+    throw new LoginError('CONFIG', 'session.request: `auth` must be true or false');
   }
   if (copy.success || copy.fail || copy.complete) {
-    throw new LoginError('CONFIG', 'session.request returns a Promise: use .then/.catch ' +
-      'instead of success/fail/complete, which would never be called');
+    throw new LoginError('CONFIG', 'session.request returns a Promise: success/fail/complete would never be called');
   }
   const target = copy.url = resolve(config.baseUrl, copy.url);
   return { options: copy, url: target, auth: auth !== false && policy.carriesToken(config, target) };
@@ -441,9 +437,8 @@ function prepare(config, options) {
 // caller forever.
 function bounded(exchanging, limitMs) {
   return new Promise_((resolve, reject) => {
-    const timer = setTimeout(() => reject(new LoginError('EXCHANGE_FAILED', 'the exchange did not finish within ' +
-      limitMs + ' ms (exchangeTimeout); a session.request inside `exchange` waits for this very login: ' +
-      'use the `request` argument instead')), limitMs);
+    const timer = setTimeout(() => reject(new LoginError('EXCHANGE_FAILED', 'no answer within ' + limitMs +
+      ' ms (exchangeTimeout); inside `exchange`, use the `request` argument, not session.request')), limitMs);
     exchanging.then((grant) => { clearTimeout(timer); resolve(grant); }, (error) => { clearTimeout(timer); reject(error); });
   });
 }

@@ -8,15 +8,16 @@ const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
 const esbuild = require('esbuild');
+const terser = require('terser');
 
 const [wasmFile, out] = process.argv.slice(2);
 const root = path.resolve(__dirname, '..');
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
-esbuild.buildSync({
+const bundled = esbuild.buildSync({
   entryPoints: [path.join(root, 'js/index.js')],
-  outfile: path.join(out, 'index.js'),
+  write: false,
   bundle: true,
   minify: true,
   format: 'cjs',
@@ -26,9 +27,17 @@ esbuild.buildSync({
   mangleProps: /^_[a-z]/,
   legalComments: 'none',
   logLevel: 'error'
-});
+}).outputFiles[0].text;
+// esbuild bundles (scope hoisting, cross-module constants); terser's extra passes then shave
+// what esbuild's single pass leaves (about 2% of the brotli size).
 const wasm = fs.readFileSync(wasmFile);
 fs.writeFileSync(path.join(out, 'mp_login.wasm.br'), zlib.brotliCompressSync(wasm, {
   params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: wasm.length }
 }));
 fs.copyFileSync(path.join(root, 'js/index.d.ts'), path.join(out, 'index.d.ts'));
+terser.minify(bundled, { ecma: 2017, toplevel: true, compress: { passes: 3 } }).then((result) => {
+  fs.writeFileSync(path.join(out, 'index.js'), result.code);
+}, (error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

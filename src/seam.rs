@@ -124,11 +124,11 @@ fn token_field(kind: u32) -> TokenField {
 #[no_mangle]
 pub extern "C" fn init(leeway_s: f64, max_relogins: u32, check_session: u32, verify: u32) -> usize {
     let config = Config { leeway_s, max_relogins, check_session: check_session != 0, verify: verify != 0 };
-    *machine() = Machine::new(config);
+    machine().configure(config);
     outbox().as_ptr() as usize
 }
 
-/// A new caller: 0 go now (generation: `generation()`), 1 wait.
+/// A new caller: 0 go now (with the newest token), 1 wait.
 #[no_mangle]
 pub extern "C" fn call(now: f64) -> u32 {
     with_machine(|machine| machine.handle_call(now)) as u32
@@ -144,12 +144,6 @@ pub extern "C" fn state(now: f64) -> u32 {
 #[no_mangle]
 pub extern "C" fn expires_at() -> f64 {
     machine().token().and_then(|t| t.expires_at_ms()).unwrap_or(f64::NAN)
-}
-
-/// The generation of the newest token.
-#[no_mangle]
-pub extern "C" fn generation() -> u32 {
-    machine().generation()
 }
 
 /// The stored record (`found` 0: nothing or not an object); returns the restored generation.

@@ -4,7 +4,7 @@
 // `send` is the callback form the per-request path uses (no promise of its own); the rest are
 // Promises.
 
-import { LoginError } from '../errors.js';
+import { LoginError, messageOf } from '../errors.js';
 import * as guards from '../guard.js';
 
 const GRACE_MS = 5000;             // beyond a request's own timeout, before we stop waiting for wx
@@ -18,11 +18,6 @@ const Promise_ = Promise;
 // Per platform object: how many of our requests wx is running, and the ones it still queues.
 const slotsByApi = new WeakMap();
 
-function errMsgOf(error) {
-  if (error && typeof error.errMsg === 'string') return error.errMsg;
-  if (error && typeof error.message === 'string') return error.message;
-  return String(error);
-}
 
 // What wx.request does with a timeout: non-finite or <= 0 means its default; it never waits
 // longer than its maximum. Normalised before the request goes out, so it and the guard agree.
@@ -91,11 +86,11 @@ function invoke(api, name, args, guardMs, code, done, shape, slots) {
   if (!slots || slots.running < MAX_IN_FLIGHT) call.start();
   else slots.queued.push(call);
   args.success = (result) => call.answer(null, result);
-  args.fail = (error) => call.answer(new LoginError(code, errMsgOf(error)));
+  args.fail = (error) => call.answer(new LoginError(code, messageOf(error)));
   try {
     call.task = api[name](args);
   } catch (thrown) {
-    call.answer(new LoginError(code, name + ' threw: ' + errMsgOf(thrown)));
+    call.answer(new LoginError(code, name + ' threw: ' + messageOf(thrown)));
   }
 }
 
@@ -136,7 +131,7 @@ export function createPlatform(api) {
     login: () => promised(api, 'login', LOGIN_GUARD_MS, 'LOGIN_FAILED').then((result) => {
       const code = result && result.code;
       if (typeof code !== 'string' || !code) {
-        throw new LoginError('LOGIN_FAILED', 'wx.login succeeded without a code (' + errMsgOf(result) + ')');
+        throw new LoginError('LOGIN_FAILED', 'wx.login succeeded without a code (' + messageOf(result) + ')');
       }
       return code;
     }),

@@ -110,6 +110,12 @@ impl Machine {
         }
     }
 
+    /// Sets the settings of a machine that has had no input yet (a fresh wasm instance's
+    /// static machine).
+    pub fn configure(&mut self, config: Config) {
+        self.config = config;
+    }
+
     /// The current state, as the last input left it.
     pub fn state(&self) -> State {
         self.phase.state()

@@ -37,9 +37,31 @@ test('the shipped wasm (only the .wasm.br) validates with every post-MVP feature
   assert.deepEqual(WebAssembly.Module.imports(new WebAssembly.Module(plain)), []);
 });
 
-test('package.json points WeChat\'s npm build and Node at miniprogram_dist, which holds only what runs', () => {
+test('package.json points WeChat\'s npm build at miniprogram_dist, which holds only what runs, and Node at node.js', () => {
   assert.equal(pkg.miniprogram, 'miniprogram_dist');
-  assert.equal(pkg.main, 'miniprogram_dist/index.js');
+  assert.equal(pkg.main, 'node.js');
+  assert.deepEqual(pkg.files.sort(), ['miniprogram_dist', 'node.js']);
   assert.deepEqual(fs.readdirSync(dist).sort(), ['index.d.ts', 'index.js', 'mp_login.wasm.br'],
     'no plain .wasm, no source maps, no unbundled modules');
+});
+
+test('in Node, the package main gives the mini-program build a WXWebAssembly reading its own .wasm.br', () => {
+  const script = `
+    const { createSession } = require(${JSON.stringify(path.resolve(__dirname, '../..'))});
+    const store = new Map();
+    const wx = {
+      login: (o) => setTimeout(() => o.success({ code: 'c1' })),
+      request: (o) => setTimeout(() => o.success(/login$/.test(o.url) ? { statusCode: 200, data: { token: 'node-token', expires_in: 60 } }
+        : { statusCode: 200, data: { auth: o.header.Authorization } })),
+      getStorageSync: (k) => store.has(k) ? store.get(k) : '', setStorageSync: (k, v) => store.set(k, v), removeStorageSync: (k) => store.delete(k)
+    };
+    createSession({ baseUrl: 'https://api.example.com', platform: wx }).request({ url: '/me' })
+      .then((res) => console.log(res.data.auth), (err) => { console.log('failed', err.code, err.message); process.exitCode = 1; });`;
+  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(out.trim(), 'Bearer node-token');
+});
+
+test('what ships has no Node-only code: no require of Node modules, no __dirname', () => {
+  const source = fs.readFileSync(path.join(dist, 'index.js'), 'utf8');
+  assert.doesNotMatch(source, /require\(|__dirname|typeof require/);
 });
