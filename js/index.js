@@ -1,5 +1,5 @@
-// mp-login: require('mp-login') in a mini program (after DevTools' "构建 npm"), or
-// require('./miniprogram_dist') in Node.
+// mp-login: require('mp-login') in a mini program (after DevTools' "构建 npm"); Node loads it
+// through ../node.js, which supplies the WXWebAssembly this build expects.
 
 import { LoginError } from './errors.js';
 import { normalize } from './config.js';

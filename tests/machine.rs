@@ -252,12 +252,12 @@ fn failed_logins_in_a_row_hold_the_next_one_back_and_a_success_clears_it() {
 }
 
 #[test]
-fn the_backoff_never_exceeds_thirty_seconds() {
+fn the_backoff_never_exceeds_ten_seconds() {
     let mut h = Driver::new(config());
     for login in 1..=12 {
         h.ensure();
         h.code(login, Err(Error::LoginFailed));
-        h.now += 30_000.0;
+        h.now += 10_000.0;
     }
     h.ensure();
     assert!(h.steps().contains(&Step::WxLogin { login: 13 }));

@@ -1,14 +1,15 @@
 //! THE backoff rule for failed logins: a login that failed once may be retried at once (a
 //! transient failure, a user who taps again); from the second failure in a row the next login
-//! waits 1 s, then 2, 4, … up to 30 s, and callers that need a login before then fail at once
-//! with the last failure's error instead of calling wx.login. A login that succeeds clears it.
+//! waits 1 s, then 2, 4, 8, and 10 s at most (a user who retries is not kept out long), and
+//! callers that need a login before then fail at once with the last failure's error instead of
+//! calling wx.login. A login that succeeds clears it.
 //! Without it, an 'error' listener that calls ensureLogin() spins wx.login as fast as it fails.
 
 use super::error::Error;
 use super::interface::Action;
 
 /// The longest a failed login holds the next one back.
-pub const MAX_BACKOFF_MS: f64 = 30_000.0;
+pub const MAX_BACKOFF_MS: f64 = 10_000.0;
 
 /// Failed logins in a row, and what they mean for the next one.
 #[derive(Debug, Clone, Copy, PartialEq)]
