@@ -47,6 +47,37 @@ function bundle(entry) {
 
 const brotli = (bytes) => zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
+// µs per sequential awaited request, inside the sandbox: a bare promisified wx.request carrying
+// the current token, against `call` (an expression over `globals`, e.g. a library's request), in
+// alternating batches after a warm-up; medians. Every timed request must pass the token check.
+async function timeAgainstDirect(sandbox, server, globals, call, { batches, perBatch }) {
+  Object.assign(sandbox.context, globals, { bearer: server.bearer(), hrtime: () => Number(process.hrtime.bigint()) });
+  const loop = sandbox.run(`(async function (direct, n) {
+    var start = hrtime();
+    for (var i = 0; i < n; i++) {
+      if (direct) {
+        await new Promise(function (resolve, reject) {
+          wx.request({ url: '${BASE}/api/x', header: { Authorization: bearer }, success: resolve, fail: reject });
+        });
+      } else {
+        await ${call};
+      }
+    }
+    return (hrtime() - start) / n / 1000;
+  })`);
+  const unauthorized = server.counts.unauthorized;
+  await loop(true, perBatch);
+  await loop(false, perBatch);
+  const direct = [];
+  const via = [];
+  for (let i = 0; i < batches; i++) {
+    direct.push(await loop(true, perBatch));
+    via.push(await loop(false, perBatch));
+  }
+  if (server.counts.unauthorized !== unauthorized) throw new Error(`${globals.name}: 401s during the timed loop`);
+  return { directUs: median(direct), viaUs: median(via) };
+}
+
 // The first request logs in; a revoked token costs one wx.login, one exchange and a retry that
 // succeeds. Throws if a peer does otherwise: its figures would not be a login layer's.
 async function checkLoginLayer(name, client, server) {
@@ -76,45 +107,16 @@ async function measurePeer(peer, { createPlatform, createSandbox, batches, perBa
     const client = sandbox.require('/peer.js').createClient(server.wx);
     await checkLoginLayer(peer.name, client, server);
 
-    sandbox.context.client = client;
-    sandbox.context.bearer = server.bearer();
-    sandbox.context.hrtime = () => Number(process.hrtime.bigint());
-    // Same loop as scripts/bench.js's perRequest(): µs per sequential awaited request.
-    const loop = sandbox.run(`(async function (kind, n) {
-      var start = hrtime();
-      for (var i = 0; i < n; i++) {
-        if (kind === 'direct') {
-          await new Promise(function (resolve, reject) {
-            wx.request({ url: '${BASE}/api/x', header: { Authorization: bearer }, success: resolve, fail: reject });
-          });
-        } else {
-          await client.request('/api/x');
-        }
-      }
-      return (hrtime() - start) / n / 1000;
-    })`);
-    const unauthorized = server.counts.unauthorized;
-    await loop('direct', perBatch); // warm-up
-    await loop('peer', perBatch);
-    const direct = [];
-    const viaPeer = [];
-    for (let i = 0; i < batches; i++) {
-      direct.push(await loop('direct', perBatch));
-      viaPeer.push(await loop('peer', perBatch));
-    }
-    // Every timed request must have passed the token check, or the loop measured 401s.
-    if (server.counts.unauthorized !== unauthorized) throw new Error(`${peer.name}: 401s during the timed loop`);
-    const d = median(direct);
-    const p = median(viaPeer);
+    const { directUs, viaUs } = await timeAgainstDirect(sandbox, server, { name: peer.name, client }, 'client.request(\'/api/x\')', { batches, perBatch });
     return {
       name: peer.name,
       version: peer.packages.map((pkg) => `${pkg}@${versionOf(pkg)}`).join(' + '),
       bundleRaw: code.length,
       bundleBrotli: brotli(code),
-      directUs: round(d),
-      peerUs: round(p),
-      addedUs: round(p - d),
-      ratio: round(p / d)
+      directUs: round(directUs),
+      peerUs: round(viaUs),
+      addedUs: round(viaUs - directUs),
+      ratio: round(viaUs / directUs)
     };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
@@ -147,4 +149,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { peerFigures, peerTable, PEERS };
+module.exports = { peerFigures, peerTable, timeAgainstDirect, PEERS };

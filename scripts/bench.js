@@ -11,7 +11,7 @@ const { execFileSync } = require('child_process');
 const { sizes, table: sizeTable } = require('./size');
 const { createSandbox, miniprogramRoot, wxWebAssembly } = require('../simulator/sandbox');
 const { miniProgram } = require('../tests/support/app');
-const { peerFigures, peerTable } = require('./bench-peers');
+const { peerFigures, peerTable, timeAgainstDirect } = require('./bench-peers');
 const { createInstantWx, withTokenServer } = require('../simulator/instant-wx');
 
 const root = miniprogramRoot();
@@ -63,34 +63,8 @@ async function perRequest({ batches = 21, perBatch = 2000 } = {}) {
   const sandbox = freshSandbox(server.wx);
   const session = sandbox.require('mp-login').createSession({ baseUrl: BASE, checkSession: false });
   await session.start();
-  sandbox.context.session = session;
-  sandbox.context.bearer = server.bearer();
-  sandbox.context.hrtime = () => Number(process.hrtime.bigint());
-  const loop = sandbox.run(`(async function (kind, n) {
-    var start = hrtime();
-    for (var i = 0; i < n; i++) {
-      if (kind === 'direct') {
-        await new Promise(function (resolve, reject) {
-          wx.request({ url: 'https://api.example.com/api/x', header: { Authorization: bearer }, success: resolve, fail: reject });
-        });
-      } else {
-        await session.request({ url: '/api/x' });
-      }
-    }
-    return (hrtime() - start) / n / 1000;
-  })`);
-  const unauthorized = server.counts.unauthorized;
-  await loop('direct', perBatch);
-  await loop('session', perBatch); // warm-up
-  const direct = [];
-  const viaSession = [];
-  for (let i = 0; i < batches; i++) {
-    direct.push(await loop('direct', perBatch));
-    viaSession.push(await loop('session', perBatch));
-  }
-  if (server.counts.unauthorized !== unauthorized) throw new Error('mp-login: 401s during the timed loop');
-  const d = median(direct);
-  const s = median(viaSession);
+  const { directUs: d, viaUs: s } = await timeAgainstDirect(sandbox, server, { name: 'mp-login', session },
+    'session.request({ url: \'/api/x\' })', { batches, perBatch });
   return { batches, perBatch, directUs: round(d), sessionUs: round(s), addedUs: round(s - d), ratio: round(s / d),
     addedOverDirect: round((s - d) / d) };
 }
