@@ -18,10 +18,10 @@ import * as core from './core.js';
 const Promise_ = Promise;
 const dateNow = Date.now;
 const EXCHANGE_FAILED = CODES.indexOf('EXCHANGE_FAILED');
+const LOGGED_OUT = CODES.indexOf('LOGGED_OUT');
 // Storage keys in use, per platform object: two sessions on one key (a session per page) share
 // one record and would each log in on the other's refusals.
 const keysInUse = new WeakMap();
-const LOGGED_OUT = CODES.indexOf('LOGGED_OUT');
 
 export class Session {
   constructor(config) {
