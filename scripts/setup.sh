@@ -3,7 +3,9 @@
 #   1. a Rust that can rebuild std for wasm32 (rustup nightly + rust-src, else Debian's rustc-web)
 #   2. wasm-bindgen-cli of exactly the version in Cargo.lock
 #   3. node_modules (binaryen's wasm-opt, acorn) from package-lock.json
-#   4. with --bench: twiggy, for the per-crate size breakdown
+#   4. the engine shells tests/js/engines.test.js runs the built package in: JavaScriptCore's jsc
+#      and SpiderMonkey's js102 (Debian's libjavascriptcoregtk-4.0-bin and libmozjs-102-dev)
+#   5. with --bench: twiggy, for the per-crate size breakdown
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLS_DIR="${MP_LOGIN_TOOLS:-$HOME/.cache/mp-login}"
@@ -90,6 +92,31 @@ fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing node_modules"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+# Debian's jsc: /usr/bin/jsc (WebKitGTK 2.50 on bookworm), or under webkit2gtk-4.0/ in some releases.
+have_jsc() {
+  command -v jsc >/dev/null && return 0
+  local candidate
+  for candidate in /usr/lib/*-linux-gnu/webkit2gtk-4.0/jsc /usr/libexec/webkit2gtk-4.0/jsc; do
+    [ -x "$candidate" ] && return 0
+  done
+  return 1
+}
+engines_missing=()
+have_jsc || engines_missing+=(libjavascriptcoregtk-4.0-bin)
+command -v js102 >/dev/null || engines_missing+=(libmozjs-102-dev)
+if [ ${#engines_missing[@]} -gt 0 ]; then
+  say "installing ${engines_missing[*]} (the engine tests' jsc and js102; about 30 s, once)"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if ! { command -v apt-get >/dev/null && $sudo apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${engines_missing[@]}"; } >"$TOOLS_DIR/engines-apt.log" 2>&1; then
+    tail -n 5 "$TOOLS_DIR/engines-apt.log" >&2 || true
+    # Not fatal for building; tests/js/engines.test.js fails (never skips) without the shells.
+    say "BLOCKED: could not install ${engines_missing[*]} with apt-get (log: $TOOLS_DIR/engines-apt.log);" \
+      "the engine tests will fail until jsc and js102 are installed"
+  fi
 fi
 
 TWIGGY_VERSION=0.8.0
