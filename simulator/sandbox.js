@@ -58,11 +58,18 @@ function createSandbox({ root = miniprogramRoot(), wx, WXWebAssembly, globals = 
   if (present.length) throw new Error('sandbox leaks ' + present.join(', '));
 
   const cache = new Map();
+  // WeChat's rule (as miniprogram-ci's own analyser resolves): '/x' from the root; any other path
+  // relative to the requiring file, with or without './' (WeChat's compiler emits
+  // require("@babel/runtime/helpers/x") from root files); then, for a bare name, miniprogram_npm/
+  // in the requiring file's directory and in each one above it up to the root.
   function resolveFile(from, request) {
-    const base = request.startsWith('./') || request.startsWith('../') ? path.resolve(from, request)
-      : request.startsWith('/') ? path.join(root, request)
-        : path.join(root, 'miniprogram_npm', request);
-    const candidates = [base, base + '.js', path.join(base, 'index.js')];
+    const bases = [request.startsWith('/') ? path.join(root, request) : path.resolve(from, request)];
+    if (!/^\.{0,2}\//.test(request)) {
+      for (let dir = from; dir === root || dir.startsWith(root + path.sep); dir = path.dirname(dir)) {
+        bases.push(path.join(dir, 'miniprogram_npm', request));
+      }
+    }
+    const candidates = bases.flatMap((base) => [base, base + '.js', path.join(base, 'index.js')]);
     const file = candidates.find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
     if (!file) throw new Error(`module "${request}" is not defined (from ${path.relative(root, from) || '/'})`);
     if (!file.startsWith(root + path.sep)) throw new Error(`require outside the mini program: ${request}`);
