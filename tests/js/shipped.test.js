@@ -40,7 +40,7 @@ test('the shipped wasm (only the .wasm.br) validates with every post-MVP feature
 test('package.json points WeChat\'s npm build at miniprogram_dist, which holds only what runs, and Node at node.js', () => {
   assert.equal(pkg.miniprogram, 'miniprogram_dist');
   assert.equal(pkg.main, 'node.js');
-  assert.deepEqual(pkg.files.sort(), ['miniprogram_dist', 'node.js']);
+  assert.deepEqual(pkg.files.sort(), ['CHANGELOG.md', 'miniprogram_dist', 'node.js']);
   assert.deepEqual(fs.readdirSync(dist).sort(), ['index.d.ts', 'index.js', 'mp_login.wasm.br'],
     'no plain .wasm, no source maps, no unbundled modules');
 });
