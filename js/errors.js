@@ -77,4 +77,4 @@ function codeIndexOf(thrown) {
   return thrown instanceof LoginError ? CODES.indexOf(thrown.code) : -1;
 }
 
-export { LoginError, CODES, EXCHANGE_PROBLEMS, WARNINGS, coreError, messageOf, codeIndexOf };
+export { LoginError, CODES, WARNINGS, coreError, messageOf, codeIndexOf };

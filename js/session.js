@@ -266,7 +266,7 @@ export class Session {
       case core.REJECT_WAITING: return this._rejectWaiting(this._lastFailure = coreError(a, b, action.seen), action.callers);
       case core.REFUSE: return this._rejectWaiting(new LoginError(CODES[a], (this._lastFailure ? this._lastFailure.message : CODES[a]) +
         ' (' + b + ' logins failed in a row; the next may start in ' + Math.ceil(c / 1000) + ' s)'), action.callers);
-      default: return this._emit(a, b, c, action.seen);
+      case core.EMIT: return this._emit(a, b, c, action.seen);
     }
   }
 

@@ -300,7 +300,7 @@ fn a_refused_grant_fails_the_login_and_keeps_no_token() {
     let id = h.request();
     h.code(1, Ok("c"));
     h.steps();
-    h.exchanged(1, Ok(Answer { token: Some(String::new()), ..Answer::token("", 7200.0) }));
+    h.exchanged(1, Ok(Answer::token("", 7200.0)));
     let error = Error::ExchangeFailed(ExchangeProblem::TokenEmpty);
     assert!(h.steps().contains(&Step::Reject { id, error }));
     assert_eq!(h.machine.state(), State::NoToken);
